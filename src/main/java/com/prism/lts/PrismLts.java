@@ -1,0 +1,56 @@
+package com.prism.lts;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.prism.lts.app.ArchiveApplication;
+import com.prism.lts.config.InvalidSettingsException;
+import org.apache.camel.main.Main;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line of Prism LTS: one jar, one entry, a subcommand per job. */
+@Command(name = "prism-lts", mixinStandardHelpOptions = true,
+        description = "Archives Avro events from Kafka into S3, one folder per metric_date.",
+        subcommands = {PrismLts.Run.class})
+public final class PrismLts implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new PrismLts());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            InvalidSettingsException invalid = findCause(e, InvalidSettingsException.class);
+            cmd.getErr().println("prism-lts: " + (invalid != null ? invalid.getMessage() : e.getMessage()));
+            return invalid != null ? 2 : 1;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run the archiver until it is stopped (SIGTERM or Ctrl-C stops it gracefully).")
+    static final class Run implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            Main main = ArchiveApplication.create(Map.of());
+            main.run();
+            return main.getExitCode();
+        }
+    }
+}

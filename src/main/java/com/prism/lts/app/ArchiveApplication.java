@@ -1,0 +1,33 @@
+package com.prism.lts.app;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.camel.main.Main;
+
+/**
+ * The archiver as a camel-main application: the routes in {@code routes/}, the beans of {@link ArchiveBeans}, and
+ * settings from {@code application.properties}, {@code config/application.properties}, system properties and
+ * environment variables, in increasing order of precedence.
+ */
+public final class ArchiveApplication {
+
+    static final String PROPERTY_LOCATIONS =
+            "classpath:application.properties;optional=true,file:config/application.properties;optional=true";
+
+    private ArchiveApplication() {
+    }
+
+    /** A camel-main application; {@code overrides} win over every other source of settings. */
+    public static Main create(Map<String, String> overrides) {
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
+        main.configure().addConfiguration(ArchiveBeans.class);
+        if (!overrides.isEmpty()) {
+            Properties properties = new Properties();
+            properties.putAll(overrides);
+            main.setOverrideProperties(properties);
+        }
+        return main;
+    }
+}

@@ -1,0 +1,124 @@
+package com.prism.lts.app;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+
+import com.prism.lts.batch.DayBatches;
+import com.prism.lts.commit.ArchivingConsumerFactory;
+import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.config.ArchiveSettings;
+import com.prism.lts.config.InvalidSettingsException;
+import com.prism.lts.day.ChooseDay;
+import com.prism.lts.day.MetricDate;
+import com.prism.lts.deadletter.DeadLetters;
+import com.prism.lts.decode.ConfluentAvroDecoder;
+import com.prism.lts.decode.DecodeEvent;
+import com.prism.lts.decode.DirectorySchemaSource;
+import com.prism.lts.decode.EventDecoder;
+import com.prism.lts.decode.KafkaDeserializerDecoder;
+import com.prism.lts.decode.RegistrySchemaSource;
+import com.prism.lts.decode.SchemaSource;
+import com.prism.lts.observe.ArchiveMetrics;
+import com.prism.lts.upload.BatchUploaded;
+import com.prism.lts.upload.ExistingArchiveFile;
+import com.prism.lts.upload.S3Clients;
+import com.prism.lts.write.AvroBatchWriter;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.common.serialization.Deserializer;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
+ * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code dayBatches}, {@code dayBatchesController},
+ * {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile}
+ * and {@code archivingConsumers}.
+ */
+public final class ArchiveBeans implements CamelConfiguration {
+
+    static final String DECODER_CONFIG_PREFIX = "prism.decoder.config.";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
+        Registry registry = context.getRegistry();
+
+        ArchiveMetrics metrics = new ArchiveMetrics();
+        CommitWatermark watermark = new CommitWatermark();
+        MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
+        DayBatches dayBatches = new DayBatches(settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
+                settings.maxBufferedBytes());
+        S3Client s3 = S3Clients.create(settings);
+        context.addService(new Closing(s3));
+
+        registry.bind("archiveSettings", settings);
+        registry.bind("archiveMetrics", metrics);
+        registry.bind("commitWatermark", watermark);
+        registry.bind("archivingConsumers", new ArchivingConsumerFactory(watermark, dayBatches::waitingUploads,
+                settings.maxWaitingUploads(), settings.commitIntervalMs()));
+        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context)));
+        registry.bind("chooseDay", new ChooseDay(metricDate, watermark));
+        registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, watermark, metrics));
+        registry.bind("dayBatches", dayBatches);
+        registry.bind("dayBatchesController", dayBatches.controller());
+        registry.bind("uploadThreads", uploadThreads(context, settings.uploadConcurrency()));
+        registry.bind("writeAvroFile", new AvroBatchWriter(settings.prefix(), settings.codec()));
+        registry.bind("archiveS3", s3);
+        registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
+        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(),
+                settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
+    }
+
+    private static EventDecoder decoder(ArchiveSettings settings, MetricDate metricDate, CamelContext context) {
+        if (ArchiveSettings.CONFLUENT_DECODER.equals(settings.decoder())) {
+            SchemaSource schemas = settings.registryUrl().<SchemaSource>map(url -> new RegistrySchemaSource(url,
+                    settings.registryUsername(), settings.registryPassword()))
+                    .orElseGet(() -> new DirectorySchemaSource(settings.schemaDirectory().orElseThrow()));
+            return new ConfluentAvroDecoder(schemas, metricDate);
+        }
+        Deserializer<?> deserializer;
+        try {
+            deserializer = (Deserializer<?>) context.getClassResolver().resolveMandatoryClass(settings.decoder())
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new InvalidSettingsException(java.util.List.of("prism.decoder must be 'confluent' or the class name"
+                    + " of a Kafka Deserializer with a public no-argument constructor, but is '" + settings.decoder()
+                    + "': " + e));
+        }
+        Properties config = context.getPropertiesComponent().loadProperties(k -> k.startsWith(DECODER_CONFIG_PREFIX));
+        Map<String, Object> configs = new HashMap<>();
+        config.forEach((k, v) -> configs.put(k.toString().substring(DECODER_CONFIG_PREFIX.length()), v));
+        deserializer.configure(configs, false);
+        return new KafkaDeserializerDecoder(deserializer);
+    }
+
+    /** The threads that write and upload finished batches; backpressure, not this queue, bounds the work. */
+    private static ExecutorService uploadThreads(CamelContext context, int concurrency) {
+        ThreadPoolProfile profile = new ThreadPoolProfile("PrismUpload");
+        profile.setPoolSize(concurrency);
+        profile.setMaxPoolSize(concurrency);
+        profile.setMaxQueueSize(-1);
+        return context.getExecutorServiceManager().newThreadPool(ArchiveBeans.class, "PrismUpload", profile);
+    }
+
+    /** Closes a client when the Camel context stops. */
+    private static final class Closing extends ServiceSupport {
+        private final AutoCloseable closeable;
+
+        Closing(AutoCloseable closeable) {
+            this.closeable = closeable;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            closeable.close();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package com.prism.lts.deadletter;
+
+import java.util.function.UnaryOperator;
+
+import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.commit.PartitionWatermark;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records that can never be archived go to a dead-letter topic, with their original key, value and headers, and
+ * headers that say why and where they came from. Their offset counts as safe once the dead-letter write is
+ * acknowledged.
+ */
+public final class DeadLetters {
+
+    /** Exchange property holding the {@link RecordRejectedException} of a record that cannot be archived. */
+    public static final String REJECTION = "PrismRejection";
+    private static final String WATERMARK = "PrismDeadLetterWatermark";
+
+    public static final String REASON = "prism.dlq.reason";
+    public static final String DETAIL = "prism.dlq.detail";
+    public static final String SOURCE_TOPIC = "prism.dlq.source.topic";
+    public static final String SOURCE_PARTITION = "prism.dlq.source.partition";
+    public static final String SOURCE_OFFSET = "prism.dlq.source.offset";
+    public static final String SOURCE_TIMESTAMP = "prism.dlq.source.timestamp";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final UnaryOperator<String> topicFor;
+    private final CommitWatermark watermark;
+    private final RejectionCounter counter;
+
+    /** Counts dead-lettered records by reason. */
+    public interface RejectionCounter {
+        void rejected(RejectReason reason);
+    }
+
+    public DeadLetters(UnaryOperator<String> topicFor, CommitWatermark watermark, RejectionCounter counter) {
+        this.topicFor = topicFor;
+        this.watermark = watermark;
+        this.counter = counter;
+    }
+
+    public static void reject(Exchange exchange, RecordRejectedException rejection) {
+        exchange.setProperty(REJECTION, rejection);
+    }
+
+    public static boolean isRejected(Exchange exchange) {
+        return exchange.getProperty(REJECTION) != null;
+    }
+
+    /** Addresses the record to its dead-letter topic, with the reason and its origin in headers. */
+    public void prepare(Exchange exchange) {
+        RecordRejectedException rejection = exchange.getProperty(REJECTION, RecordRejectedException.class);
+        Message message = exchange.getMessage();
+        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
+        Integer partition = message.getHeader(KafkaConstants.PARTITION, Integer.class);
+        Long offset = message.getHeader(KafkaConstants.OFFSET, Long.class);
+        Long timestamp = message.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        String deadLetterTopic = topicFor.apply(topic);
+        LOG.warn("Sending {}-{} offset {} to {}: {} ({})", topic, partition, offset, deadLetterTopic,
+                rejection.getMessage(), rejection.reason().code());
+        exchange.setProperty(WATERMARK, watermark.partition(topic, partition));
+        message.setHeader(KafkaConstants.OVERRIDE_TOPIC, deadLetterTopic);
+        message.setHeader(REASON, rejection.reason().code());
+        message.setHeader(DETAIL, rejection.getMessage());
+        message.setHeader(SOURCE_TOPIC, topic);
+        message.setHeader(SOURCE_PARTITION, String.valueOf(partition));
+        message.setHeader(SOURCE_OFFSET, String.valueOf(offset));
+        message.setHeader(SOURCE_TIMESTAMP, String.valueOf(timestamp));
+    }
+
+    /** The dead-letter topic acknowledged the record: its offset is safe. */
+    public void delivered(Exchange exchange) {
+        RecordRejectedException rejection = exchange.getProperty(REJECTION, RecordRejectedException.class);
+        PartitionWatermark partition = exchange.getProperty(WATERMARK, PartitionWatermark.class);
+        partition.release(exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class));
+        counter.rejected(rejection.reason());
+    }
+}

@@ -1,0 +1,39 @@
+package com.prism.lts.upload;
+
+import com.prism.lts.batch.ArchiveBatch;
+import com.prism.lts.batch.DayBatches;
+import com.prism.lts.observe.ArchiveMetrics;
+import com.prism.lts.write.AvroBatchWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The route's last step: the batch's file is in S3, so its records are safe and its offsets may be committed. */
+public final class BatchUploaded implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger("com.prism.lts.archived");
+
+    private final String bucket;
+    private final DayBatches dayBatches;
+    private final ArchiveMetrics metrics;
+
+    public BatchUploaded(String bucket, DayBatches dayBatches, ArchiveMetrics metrics) {
+        this.bucket = bucket;
+        this.dayBatches = dayBatches;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
+        batch.watermark().release(batch.firstOffset());
+        dayBatches.finished(batch);
+        long fileBytes = exchange.getMessage().getHeader(AWS2S3Constants.CONTENT_LENGTH, 0L, Long.class);
+        metrics.archived(batch.size(), fileBytes);
+        LOG.info("Archived s3://{}/{}: {} records, offsets {} to {} of {}-{}, {} bytes", bucket,
+                exchange.getMessage().getHeader(AWS2S3Constants.KEY), batch.size(), batch.firstOffset(),
+                batch.lastOffset(), batch.topic(), batch.partition(), fileBytes);
+    }
+}

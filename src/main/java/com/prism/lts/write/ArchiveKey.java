@@ -1,0 +1,44 @@
+package com.prism.lts.write;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where an archive file lives: {@code <prefix>/<topic>/year=YYYY/month=MM/day=DD/<topic>+<partition>+<startOffset>.avro}.
+ * <p>
+ * The key depends only on the data (the start offset is padded to 10 digits, as Kafka Connect's S3 sink does), so
+ * writing the same batch again replaces the file instead of adding a copy.
+ */
+public record ArchiveKey(String prefix, String topic, LocalDate day, int partition, long startOffset) {
+
+    private static final Pattern KEY = Pattern.compile(
+            "(?:(.*)/)?([^/]+)/year=(\\d{4})/month=(\\d{2})/day=(\\d{2})/\\2\\+(\\d+)\\+(\\d+)\\.avro");
+
+    public static ArchiveKey of(String prefix, String topic, LocalDate day, int partition, long startOffset) {
+        return new ArchiveKey(prefix, topic, day, partition, startOffset);
+    }
+
+    /** The folder of one topic's day, with a trailing slash. */
+    public static String dayFolder(String prefix, String topic, LocalDate day) {
+        return (prefix.isEmpty() ? "" : prefix + "/") + topic + String.format("/year=%04d/month=%02d/day=%02d/",
+                day.getYear(), day.getMonthValue(), day.getDayOfMonth());
+    }
+
+    /** Reads a key back; empty for keys that are not archive files. */
+    public static Optional<ArchiveKey> parse(String key) {
+        Matcher m = KEY.matcher(key);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ArchiveKey(m.group(1) == null ? "" : m.group(1), m.group(2),
+                LocalDate.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5))),
+                Integer.parseInt(m.group(6)), Long.parseLong(m.group(7))));
+    }
+
+    @Override
+    public String toString() {
+        return dayFolder(prefix, topic, day) + String.format("%s+%d+%010d.avro", topic, partition, startOffset);
+    }
+}

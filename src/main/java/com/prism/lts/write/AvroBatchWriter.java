@@ -1,0 +1,125 @@
+package com.prism.lts.write;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.prism.lts.batch.ArchiveBatch;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+
+/**
+ * Writes a batch as an Avro object container file and names it: the body becomes the file, the headers tell
+ * camel-aws2-s3 where to put it and what to record about it.
+ * <p>
+ * The file holds the customer's events exactly as they were sent, with their writer schema, so any Avro tool reads
+ * it. Its header metadata records their Kafka provenance ({@link Provenance}); the S3 object's user metadata records
+ * their count, offset range and schema. The file's sync marker is derived from its key, so writing the same batch
+ * twice produces the same bytes.
+ */
+public final class AvroBatchWriter implements Processor {
+
+    /** Exchange property holding the batch while its file travels as the body. */
+    public static final String BATCH = "PrismBatch";
+    public static final String CONTENT_TYPE = "application/avro";
+
+    public static final String META_RECORD_COUNT = "record-count";
+    public static final String META_FIRST_OFFSET = "first-offset";
+    public static final String META_LAST_OFFSET = "last-offset";
+    public static final String META_SCHEMA_ID = "schema-id";
+    public static final String META_TOPIC = "topic";
+    public static final String META_PARTITION = "partition";
+    public static final String META_METRIC_DATE = "metric-date";
+
+    private final String prefix;
+    private final String codec;
+
+    public AvroBatchWriter(String prefix, String codec) {
+        this.prefix = prefix;
+        this.codec = codec;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message message = exchange.getMessage();
+        ArchiveBatch batch = message.getMandatoryBody(ArchiveBatch.class);
+        ArchiveKey key = keyOf(batch);
+        byte[] file = write(batch, key);
+        exchange.setProperty(BATCH, batch);
+        message.setBody(file);
+        message.setHeader(AWS2S3Constants.KEY, key.toString());
+        message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) file.length);
+        message.setHeader(AWS2S3Constants.CONTENT_TYPE, CONTENT_TYPE);
+        message.setHeader(AWS2S3Constants.METADATA, objectMetadata(batch));
+    }
+
+    public ArchiveKey keyOf(ArchiveBatch batch) {
+        return ArchiveKey.of(prefix, batch.topic(), batch.day(), batch.partition(), batch.firstOffset());
+    }
+
+    /** The container file of {@code batch}, stored under {@code key}. */
+    public byte[] write(ArchiveBatch batch, ArchiveKey key) throws IOException {
+        int size = batch.size();
+        long[] offsets = new long[size];
+        long[] timestamps = new long[size];
+        for (int i = 0; i < size; i++) {
+            offsets[i] = batch.offset(i);
+            timestamps[i] = batch.timestamp(i);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
+                batch.bytes() + 4096 + 4L * size));
+        try (DataFileWriter<Object> writer = new DataFileWriter<>(new GenericDatumWriter<>(batch.schema()))) {
+            writer.setCodec(codecFactory());
+            writer.setMeta(Provenance.TOPIC, batch.topic());
+            writer.setMeta(Provenance.PARTITION, Integer.toString(batch.partition()));
+            writer.setMeta(Provenance.SCHEMA_ID, batch.schemaId());
+            writer.setMeta(Provenance.OFFSETS, Provenance.encode(offsets, size));
+            writer.setMeta(Provenance.TIMESTAMPS, Provenance.encode(timestamps, size));
+            writer.create(batch.schema(), out, syncMarker(key.toString()));
+            for (int i = 0; i < size; i++) {
+                writer.appendEncoded(ByteBuffer.wrap(batch.data(i), batch.start(i), batch.length(i)));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static Map<String, String> objectMetadata(ArchiveBatch batch) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(META_RECORD_COUNT, Integer.toString(batch.size()));
+        metadata.put(META_FIRST_OFFSET, Long.toString(batch.firstOffset()));
+        metadata.put(META_LAST_OFFSET, Long.toString(batch.lastOffset()));
+        metadata.put(META_SCHEMA_ID, batch.schemaId());
+        metadata.put(META_TOPIC, batch.topic());
+        metadata.put(META_PARTITION, Integer.toString(batch.partition()));
+        metadata.put(META_METRIC_DATE, batch.day().toString());
+        return metadata;
+    }
+
+    private CodecFactory codecFactory() {
+        return switch (codec) {
+            case "null" -> CodecFactory.nullCodec();
+            case "deflate" -> CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL);
+            case "snappy" -> CodecFactory.snappyCodec();
+            case "zstd" -> CodecFactory.zstandardCodec(CodecFactory.DEFAULT_ZSTANDARD_LEVEL);
+            default -> throw new IllegalStateException("unknown codec " + codec);
+        };
+    }
+
+    private static byte[] syncMarker(String key) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
+    }
+}

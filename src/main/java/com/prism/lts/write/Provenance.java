@@ -1,0 +1,75 @@
+package com.prism.lts.write;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * Where the records of an archive file came from, kept in the file's own Avro header metadata so that an audit can
+ * prove from the files alone which offsets they hold.
+ * <p>
+ * {@code prism.topic} and {@code prism.partition} are UTF-8 text. {@code prism.offsets} and
+ * {@code prism.timestamps} hold one value per record, in the order of the records: the first value, then each value
+ * minus the one before it, each as an Avro {@code long} (zig-zag varint), so any Avro library can read them back.
+ */
+public record Provenance(String topic, int partition, long[] offsets, long[] timestamps) {
+
+    public static final String TOPIC = "prism.topic";
+    public static final String PARTITION = "prism.partition";
+    public static final String OFFSETS = "prism.offsets";
+    public static final String TIMESTAMPS = "prism.timestamps";
+    public static final String SCHEMA_ID = "prism.schema.id";
+
+    /** Encodes the first {@code count} values as a first value and deltas, each an Avro long. */
+    public static byte[] encode(long[] values, int count) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(count * 2 + 10);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            long previous = 0;
+            for (int i = 0; i < count; i++) {
+                encoder.writeLong(values[i] - previous);
+                previous = values[i];
+            }
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Decodes the values written by {@link #encode}. */
+    public static long[] decode(byte[] bytes) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
+        long[] values = new long[Math.max(16, bytes.length)];
+        int count = 0;
+        try {
+            long previous = 0;
+            while (!decoder.isEnd()) {
+                previous += decoder.readLong();
+                values[count++] = previous;
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the values end in the middle of a number", e);
+        }
+        return Arrays.copyOf(values, count);
+    }
+
+    /** Reads the provenance of an archive file from its header. */
+    public static Provenance of(DataFileStream<?> file) {
+        String topic = file.getMetaString(TOPIC);
+        String partition = file.getMetaString(PARTITION);
+        byte[] offsets = file.getMeta(OFFSETS);
+        byte[] timestamps = file.getMeta(TIMESTAMPS);
+        if (topic == null || partition == null || offsets == null || timestamps == null) {
+            throw new IllegalArgumentException("the file carries no Prism LTS provenance");
+        }
+        return new Provenance(topic, Integer.parseInt(partition), decode(offsets), decode(timestamps));
+    }
+}

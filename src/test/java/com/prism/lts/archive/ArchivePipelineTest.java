@@ -1,0 +1,79 @@
+package com.prism.lts.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.testing.EmbeddedKafka;
+import com.prism.lts.testing.EmbeddedS3;
+import com.prism.lts.testing.EmbeddedS3.ArchiveFile;
+import com.prism.lts.testing.Events;
+import com.prism.lts.testing.RunningArchive;
+import com.prism.lts.testing.TestSettings;
+import com.prism.lts.write.Provenance;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchivePipelineTest {
+
+    static EmbeddedKafka kafka;
+    static EmbeddedS3 s3;
+    @TempDir
+    static Path schemas;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start();
+        s3 = EmbeddedS3.start();
+        s3.createBucket("prism-lts");
+        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        kafka.close();
+    }
+
+    @Test
+    void a_record_of_2018_01_04_lands_under_year_2018_month_01_day_04_exactly_as_sent() {
+        String topic = "ac-user-event";
+        kafka.createTopic(topic, 1);
+        GenericRecord event = new DemoEvents(LocalDate.of(2018, 1, 4), 1, 42).event(0);
+        RecordMetadata sent;
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            sent = Events.send(producer, topic, 0, "user-1".getBytes(), Events.wire(Events.DEMO_SCHEMA_ID, event));
+        }
+        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        String key = "topics/ac-user-event/year=2018/month=01/day=04/ac-user-event+0+0000000000.avro";
+
+        try (RunningArchive archive = RunningArchive.start(settings)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> s3.keys("prism-lts", "topics/").contains(key));
+            await().atMost(Duration.ofSeconds(10)).until(
+                    () -> kafka.committed(settings.get("prism.kafka.group-id"), topic).get(0), offset -> offset == 1L);
+        }
+
+        ArchiveFile file = s3.read("prism-lts", key);
+        assertThat(file.records()).containsExactly(event);
+        assertThat(new String(file.meta().get(Provenance.TOPIC))).isEqualTo(topic);
+        assertThat(Provenance.decode(file.meta().get(Provenance.OFFSETS))).containsExactly(0L);
+        assertThat(Provenance.decode(file.meta().get(Provenance.TIMESTAMPS))).containsExactly(sent.timestamp());
+        assertThat(s3.metadata("prism-lts", key)).containsEntry("record-count", "1")
+                .containsEntry("first-offset", "0").containsEntry("last-offset", "0")
+                .containsEntry("schema-id", "1");
+        assertThat(s3.keys("prism-lts", "")).hasSize(1);
+        List<String> onDisk = List.of(s3.directory().resolve("prism-lts").resolve(key).toFile().exists() ? key : "");
+        assertThat(onDisk).containsExactly(key);
+    }
+}

@@ -1,0 +1,46 @@
+package com.prism.lts.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+
+import com.prism.lts.decode.ConfluentAvroDecoder;
+import com.prism.lts.decode.DirectorySchemaSource;
+import com.prism.lts.demo.DemoEvents;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/** Sends events the way a Confluent Avro producer does. */
+public final class Events {
+
+    public static final int DEMO_SCHEMA_ID = 1;
+
+    private Events() {
+    }
+
+    public static void publishSchema(Path schemas, int id, Schema schema) {
+        try {
+            DirectorySchemaSource.publish(schemas, id, schema);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static byte[] wire(int schemaId, GenericRecord event) {
+        return ConfluentAvroDecoder.frame(schemaId, DemoEvents.encode(event));
+    }
+
+    /** Sends one value to a partition and waits for the broker's acknowledgement. */
+    public static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] key,
+            byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("could not send to " + topic, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package com.prism.lts.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import com.prism.lts.app.ArchiveApplication;
+import com.prism.lts.observe.ArchiveMetrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/** The archiver running in this JVM, with the shipped routes and settings but for the ones a test gives. */
+public final class RunningArchive implements AutoCloseable {
+
+    private final Main main;
+
+    private RunningArchive(Main main) {
+        this.main = main;
+    }
+
+    /** Starts the archiver; returns once its routes run. */
+    public static RunningArchive start(Map<String, String> settings) {
+        Main main = ArchiveApplication.create(new HashMap<>(settings));
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the archiver did not start", e);
+        }
+        return new RunningArchive(main);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public ArchiveMetrics metrics() {
+        return context().getRegistry().lookupByNameAndType("archiveMetrics", ArchiveMetrics.class);
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    /** A graceful stop, as on SIGTERM: open batches are written and committed. */
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the archiver did not stop", e);
+        }
+    }
+}

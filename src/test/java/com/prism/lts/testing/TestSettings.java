@@ -1,0 +1,26 @@
+package com.prism.lts.testing;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Settings that point the archiver at the test's broker, S3 server and schema directory, with short timeouts. */
+public final class TestSettings {
+
+    private TestSettings() {
+    }
+
+    public static Map<String, String> of(EmbeddedKafka kafka, EmbeddedS3 s3, Path schemas, String topic) {
+        Map<String, String> settings = new HashMap<>(s3.settings());
+        settings.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("prism.kafka.group-id", "prism-test-" + UUID.randomUUID());
+        settings.put("prism.kafka.commit-interval-ms", "100");
+        settings.put("prism.topics", topic);
+        settings.put("prism.schema-directory", schemas.toString());
+        settings.put("prism.flush.quiet-ms", "1000");
+        settings.put("prism.retry.initial-delay-ms", "100");
+        settings.put("prism.retry.max-delay-ms", "1000");
+        return settings;
+    }
+}
