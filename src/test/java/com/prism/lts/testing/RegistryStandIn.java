@@ -1,0 +1,126 @@
+package com.prism.lts.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.apache.avro.Schema;
+
+/**
+ * A stand-in for a Confluent Schema Registry: no registry server can be run on our machines, so this small HTTP
+ * server answers the calls Prism LTS makes, the way Confluent's API documents them: {@code GET /schemas/ids/{id}}
+ * and {@code POST /subjects/{subject}/versions}. It can be told to fail, to play an unreachable registry.
+ */
+public final class RegistryStandIn implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
+    private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
+
+    private final HttpServer server;
+    private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
+    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private volatile int failWith;
+
+    private RegistryStandIn(HttpServer server) {
+        this.server = server;
+    }
+
+    public static RegistryStandIn start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            RegistryStandIn registry = new RegistryStandIn(server);
+            server.createContext("/", registry::handle);
+            server.start();
+            return registry;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Registers a schema under an id of the test's choosing. */
+    public void put(int id, Schema schema) {
+        schemas.put(id, schema.toString());
+        ids.put(schema.toString(), id);
+    }
+
+    /** Answers every request with this HTTP status from now on; 0 answers normally again. */
+    public void failWith(int status) {
+        failWith = status;
+    }
+
+    /** The Authorization headers received, in order. */
+    public List<String> authorizations() {
+        return authorizations;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth != null) {
+            authorizations.add(auth);
+        }
+        if (failWith != 0) {
+            respond(exchange, failWith, "{\"error_code\":" + failWith + ",\"message\":\"failing on purpose\"}");
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        Matcher byId = BY_ID.matcher(path);
+        Matcher register = REGISTER.matcher(path);
+        if ("GET".equals(exchange.getRequestMethod()) && byId.matches()) {
+            String schema = schemas.get(Integer.parseInt(byId.group(1)));
+            if (schema == null) {
+                respond(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+                return;
+            }
+            ObjectNode body = JSON.createObjectNode().put("schema", schema);
+            respond(exchange, 200, body.toString());
+        } else if ("POST".equals(exchange.getRequestMethod()) && register.matches()) {
+            String schema = JSON.readTree(exchange.getRequestBody()).path("schema").asText();
+            String canonical = new Schema.Parser().parse(schema).toString();
+            int id = ids.computeIfAbsent(canonical, s -> {
+                int next = nextId.getAndIncrement();
+                while (schemas.containsKey(next)) {
+                    next = nextId.getAndIncrement();
+                }
+                schemas.put(next, s);
+                return next;
+            });
+            respond(exchange, 200, "{\"id\":" + id + "}");
+        } else {
+            respond(exchange, 404, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}");
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
