@@ -6,19 +6,25 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.EmbeddedKafka;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.EmbeddedS3.ArchiveFile;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.TestSettings;
+import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.Provenance;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,8 +78,52 @@ class ArchivePipelineTest {
         assertThat(s3.metadata("prism-lts", key)).containsEntry("record-count", "1")
                 .containsEntry("first-offset", "0").containsEntry("last-offset", "0")
                 .containsEntry("schema-id", "1");
-        assertThat(s3.keys("prism-lts", "")).hasSize(1);
-        List<String> onDisk = List.of(s3.directory().resolve("prism-lts").resolve(key).toFile().exists() ? key : "");
-        assertThat(onDisk).containsExactly(key);
+        assertThat(s3.directory().resolve("prism-lts").resolve(key)).exists();
+    }
+
+    @Test
+    void ten_thousand_records_over_seven_days_on_three_partitions_are_each_archived_once_in_their_day() {
+        String topic = "seven-days";
+        kafka.createTopic(topic, 3);
+        DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 7, 7);
+        Map<String, GenericRecord> sent = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            for (int i = 0; i < 10_000; i++) {
+                GenericRecord event = demo.event(i);
+                sent.put(event.get("event_id").toString(), event);
+                producer.send(new ProducerRecord<>(topic, i % 3, null, Events.wire(Events.DEMO_SCHEMA_ID, event)));
+            }
+        }
+        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        settings.put("prism.s3.prefix", "seven");
+
+        try (RunningArchive archive = RunningArchive.start(settings)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == 10_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> kafka.committed(settings.get("prism.kafka.group-id"),
+                    topic).values().stream().mapToLong(Long::longValue).sum() == 10_000);
+        }
+
+        ArchiveContents archive = ArchiveContents.read(s3, "prism-lts", "seven/");
+        List<ArchiveContents.Archived> records = archive.records();
+        assertThat(records).hasSize(10_000);
+        assertThat(records).extracting(r -> r.event().get("event_id").toString()).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(sent.keySet());
+        for (ArchiveContents.Archived record : records) {
+            assertThat(record.event()).isEqualTo(sent.get(record.event().get("event_id").toString()));
+            assertThat(record.archiveKey().day().toString()).isEqualTo(record.event().get("metric_date").toString());
+        }
+        Map<String, List<Integer>> sizesByPartitionDay = new HashMap<>();
+        archive.files().forEach((key, file) -> {
+            ArchiveKey parsed = ArchiveKey.parse(key).orElseThrow();
+            sizesByPartitionDay.computeIfAbsent(parsed.partition() + "/" + parsed.day(), k -> new ArrayList<>())
+                    .add(file.records().size());
+        });
+        assertThat(sizesByPartitionDay).hasSize(3 * 7);
+        sizesByPartitionDay.forEach((partitionDay, sizes) -> {
+            List<Integer> sorted = sizes.stream().sorted(Comparator.reverseOrder()).toList();
+            assertThat(sorted.subList(0, sorted.size() - 1)).as(partitionDay + " has one partial file at most")
+                    .allMatch(size -> size == 250);
+            assertThat(sorted.get(sorted.size() - 1)).isBetween(1, 250);
+        });
     }
 }

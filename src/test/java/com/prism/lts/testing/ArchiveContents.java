@@ -1,0 +1,44 @@
+package com.prism.lts.testing;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.prism.lts.testing.EmbeddedS3.ArchiveFile;
+import com.prism.lts.write.ArchiveKey;
+import com.prism.lts.write.Provenance;
+import org.apache.avro.generic.GenericRecord;
+
+/** Everything in an archive bucket, read back with Avro's own reader: what the tests compare with what was sent. */
+public record ArchiveContents(Map<String, ArchiveFile> files) {
+
+    public static ArchiveContents read(EmbeddedS3 s3, String bucket, String prefix) {
+        Map<String, ArchiveFile> files = new HashMap<>();
+        for (String key : s3.keys(bucket, prefix)) {
+            files.put(key, s3.read(bucket, key));
+        }
+        return new ArchiveContents(files);
+    }
+
+    /** One archived record with where the archive says it came from. */
+    public record Archived(String key, ArchiveKey archiveKey, int partition, long offset, GenericRecord event) {
+    }
+
+    public List<Archived> records() {
+        List<Archived> records = new ArrayList<>();
+        files.forEach((key, file) -> {
+            ArchiveKey archiveKey = ArchiveKey.parse(key).orElseThrow(() -> new AssertionError("not an archive key: "
+                    + key));
+            long[] offsets = Provenance.decode(file.meta().get(Provenance.OFFSETS));
+            if (offsets.length != file.records().size()) {
+                throw new AssertionError(key + " names " + offsets.length + " offsets for " + file.records().size()
+                        + " records");
+            }
+            for (int i = 0; i < offsets.length; i++) {
+                records.add(new Archived(key, archiveKey, archiveKey.partition(), offsets[i], file.records().get(i)));
+            }
+        });
+        return records;
+    }
+}
