@@ -21,6 +21,7 @@ import com.prism.lts.decode.KafkaDeserializerDecoder;
 import com.prism.lts.decode.RegistrySchemaSource;
 import com.prism.lts.decode.SchemaSource;
 import com.prism.lts.observe.ArchiveMetrics;
+import com.prism.lts.observe.CountFailure;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.upload.S3Clients;
@@ -37,8 +38,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
  * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code dayBatches}, {@code dayBatchesController},
- * {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile}
- * and {@code archivingConsumers}.
+ * {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile},
+ * {@code countFailure} and {@code archivingConsumers}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
@@ -72,6 +73,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("writeAvroFile", new AvroBatchWriter(settings.prefix(), settings.codec()));
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
+        registry.bind("countFailure", new CountFailure(metrics));
         registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(),
                 settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
     }

@@ -21,6 +21,7 @@ public final class PartitionWatermark {
     private final TopicPartition partition;
     private final int epoch;
     private final TreeSet<Long> held = new TreeSet<>();
+    private long first = -1;
     private long next = -1;
     private long committed = -1;
     private boolean retired;
@@ -44,6 +45,9 @@ public final class PartitionWatermark {
             return;
         }
         for (ConsumerRecord<?, ?> record : records) {
+            if (first < 0) {
+                first = record.offset();
+            }
             held.add(record.offset());
             next = Math.max(next, record.offset() + 1);
         }
@@ -54,13 +58,16 @@ public final class PartitionWatermark {
         held.remove(offset);
     }
 
-    /** The offset to commit, if it moved past what was committed last. */
+    /**
+     * The offset to commit, if it moved past what was committed last, and past where this assignment started
+     * reading: committing that would change nothing.
+     */
     synchronized OptionalLong due() {
         if (retired || next < 0) {
             return OptionalLong.empty();
         }
         long safe = held.isEmpty() ? next : held.first();
-        return safe > committed ? OptionalLong.of(safe) : OptionalLong.empty();
+        return safe > Math.max(committed, first) ? OptionalLong.of(safe) : OptionalLong.empty();
     }
 
     synchronized void committed(long offset) {

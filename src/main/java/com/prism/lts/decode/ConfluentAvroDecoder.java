@@ -1,5 +1,6 @@
 package com.prism.lts.decode;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -55,6 +56,9 @@ public final class ConfluentAvroDecoder implements EventDecoder {
         Object fields;
         try {
             fields = reader.projection().read(null, decoder);
+        } catch (EOFException e) {
+            throw new RecordRejectedException(RejectReason.INVALID_AVRO,
+                    "the value ends before a complete record of schema " + id);
         } catch (IOException | RuntimeException e) {
             throw new RecordRejectedException(RejectReason.INVALID_AVRO,
                     "the value is not valid Avro for schema " + id + ": " + e);

@@ -39,6 +39,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final int port;
     private final S3Client client;
     private S3Proxy proxy;
+    private boolean running = true;
 
     private EmbeddedS3(Path directory, BlobStore blobStore, S3Proxy proxy) {
         this.directory = directory;
@@ -116,6 +117,10 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Stops answering requests: connections are refused until {@link #restart()}. */
     public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
         try {
             proxy.stop();
         } catch (Exception e) {
@@ -125,8 +130,12 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Answers requests again, on the same port, with the same objects. */
     public synchronized void restart() {
+        if (running) {
+            return;
+        }
         try {
             proxy = started(blobStore, port);
+            running = true;
         } catch (Exception e) {
             throw new IllegalStateException("could not restart the S3 server", e);
         }
@@ -156,11 +165,7 @@ public final class EmbeddedS3 implements AutoCloseable {
     @Override
     public void close() {
         client.close();
-        try {
-            proxy.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        stop();
         blobStore.close();
     }
 

@@ -32,6 +32,12 @@ public final class RunningArchive implements AutoCloseable {
         return main.getCamelContext();
     }
 
+    /** Whether every route has started: routes that need S3 start only once S3 answers. */
+    public boolean routesStarted() {
+        return context().getRoutes().stream()
+                .allMatch(route -> context().getRouteController().getRouteStatus(route.getId()).isStarted());
+    }
+
     public ArchiveMetrics metrics() {
         return context().getRegistry().lookupByNameAndType("archiveMetrics", ArchiveMetrics.class);
     }
