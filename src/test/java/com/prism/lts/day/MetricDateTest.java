@@ -213,7 +213,10 @@ class MetricDateTest {
     }
 
     private static RecordRejectedException rejected(ZoneId zone, String fieldType, Object value) {
-        return catchThrowableOfType(RecordRejectedException.class, () -> dayIn(zone, fieldType, value));
+        RecordRejectedException rejection = catchThrowableOfType(RecordRejectedException.class,
+                () -> dayIn(zone, fieldType, value));
+        assertThat(rejection).as("rejection of %s as %s", value, fieldType).isNotNull();
+        return rejection;
     }
 
     private static GenericRecord event(String fieldType, Object value) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -151,56 +150,31 @@ class ConfluentAvroDecoderTest {
 
     @Test
     void the_schema_source_is_asked_once_per_schema_id() throws Exception {
-        AtomicInteger lookups = new AtomicInteger();
-        SchemaSource directory = new DirectorySchemaSource(schemas);
-        ConfluentAvroDecoder counting = new ConfluentAvroDecoder(new SchemaSource() {
-            @Override
-            public Schema schema(int id) throws RecordRejectedException, IOException {
-                lookups.incrementAndGet();
-                return directory.schema(id);
-            }
-
-            @Override
-            public String describe() {
-                return "counting " + directory.describe();
-            }
-        }, metricDate);
+        FlakySchemaSource source = new FlakySchemaSource(new DirectorySchemaSource(schemas), 0);
+        ConfluentAvroDecoder caching = new ConfluentAvroDecoder(source, metricDate);
 
         for (int i = 0; i < 3; i++) {
-            counting.decode(TOPIC, Events.wire(Events.DEMO_SCHEMA_ID, new DemoEvents(DAY, 1, 42).event(i)));
+            caching.decode(TOPIC, Events.wire(Events.DEMO_SCHEMA_ID, new DemoEvents(DAY, 1, 42).event(i)));
         }
 
-        assertThat(lookups).hasValue(1);
+        assertThat(source.lookups).hasValue(1);
     }
 
     @Test
     void a_schema_source_that_cannot_be_reached_fails_transiently_and_is_asked_again_next_time() throws Exception {
-        SchemaSource directory = new DirectorySchemaSource(schemas);
-        AtomicInteger calls = new AtomicInteger();
-        ConfluentAvroDecoder flaky = new ConfluentAvroDecoder(new SchemaSource() {
-            @Override
-            public Schema schema(int id) throws RecordRejectedException, IOException {
-                if (calls.incrementAndGet() == 1) {
-                    throw new IOException("registry down");
-                }
-                return directory.schema(id);
-            }
-
-            @Override
-            public String describe() {
-                return "flaky";
-            }
-        }, metricDate);
+        FlakySchemaSource source = new FlakySchemaSource(new DirectorySchemaSource(schemas), 1);
+        ConfluentAvroDecoder retrying = new ConfluentAvroDecoder(source, metricDate);
         byte[] wire = Events.wire(Events.DEMO_SCHEMA_ID, event);
 
-        assertThatThrownBy(() -> flaky.decode(TOPIC, wire)).isInstanceOf(IOException.class);
-        assertThat(metricDate.dayOf(flaky.decode(TOPIC, wire).fields())).isEqualTo(DAY);
+        assertThatThrownBy(() -> retrying.decode(TOPIC, wire)).isInstanceOf(IOException.class);
+        assertThat(metricDate.dayOf(retrying.decode(TOPIC, wire).fields())).isEqualTo(DAY);
+        assertThat(source.lookups).hasValue(2);
     }
 
     private RecordRejectedException rejected(byte[] value) {
         RecordRejectedException rejection = catchThrowableOfType(RecordRejectedException.class,
                 () -> decoder.decode(TOPIC, value));
-        assertThat(rejection).as("rejection of %s", value == null ? null : ByteBuffer.wrap(value)).isNotNull();
+        assertThat(rejection).as("rejection of %s", Arrays.toString(value)).isNotNull();
         return rejection;
     }
 
@@ -209,5 +183,30 @@ class ConfluentAvroDecoderTest {
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
         new GenericDatumWriter<CharSequence>(Schema.create(Schema.Type.STRING)).write(value, encoder);
         return out.toByteArray();
+    }
+
+    /** Counts lookups, and fails the first {@code failures} of them as an unreachable registry would. */
+    private static final class FlakySchemaSource implements SchemaSource {
+        private final SchemaSource schemas;
+        private final int failures;
+        private final AtomicInteger lookups = new AtomicInteger();
+
+        FlakySchemaSource(SchemaSource schemas, int failures) {
+            this.schemas = schemas;
+            this.failures = failures;
+        }
+
+        @Override
+        public Schema schema(int id) throws RecordRejectedException, IOException {
+            if (lookups.incrementAndGet() <= failures) {
+                throw new IOException("registry down");
+            }
+            return schemas.schema(id);
+        }
+
+        @Override
+        public String describe() {
+            return "flaky " + schemas.describe();
+        }
     }
 }

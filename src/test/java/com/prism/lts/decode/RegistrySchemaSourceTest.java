@@ -49,8 +49,7 @@ class RegistrySchemaSourceTest {
 
     @Test
     void an_id_the_registry_does_not_know_rejects_the_record_as_an_unknown_schema() {
-        RecordRejectedException rejection = catchThrowableOfType(RecordRejectedException.class,
-                () -> anonymous().schema(ID));
+        RecordRejectedException rejection = rejected();
 
         assertThat(rejection.reason()).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
         assertThat(rejection).hasMessageContaining(Integer.toString(ID));
@@ -107,8 +106,7 @@ class RegistrySchemaSourceTest {
     void a_protobuf_schema_is_rejected_because_only_avro_can_be_archived() {
         registry.put(ID, "PROTOBUF", "syntax = \"proto3\"; message UserEvent { string event_id = 1; }");
 
-        RecordRejectedException rejection = catchThrowableOfType(RecordRejectedException.class,
-                () -> anonymous().schema(ID));
+        RecordRejectedException rejection = rejected();
 
         assertThat(rejection.reason()).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
         assertThat(rejection).hasMessageContaining("PROTOBUF");
@@ -118,11 +116,17 @@ class RegistrySchemaSourceTest {
     void schema_text_that_is_not_valid_avro_is_rejected_as_an_unknown_schema() {
         registry.put(ID, "AVRO", "{\"type\": \"record\", \"name\": \"Broken\"}");
 
-        RecordRejectedException rejection = catchThrowableOfType(RecordRejectedException.class,
-                () -> anonymous().schema(ID));
+        RecordRejectedException rejection = rejected();
 
         assertThat(rejection.reason()).isEqualTo(RejectReason.UNKNOWN_SCHEMA);
         assertThat(rejection).hasMessageContaining("not a valid Avro schema");
+    }
+
+    private RecordRejectedException rejected() {
+        RecordRejectedException rejection = catchThrowableOfType(RecordRejectedException.class,
+                () -> anonymous().schema(ID));
+        assertThat(rejection).as("rejection of schema %d", ID).isNotNull();
+        return rejection;
     }
 
     private RegistrySchemaSource anonymous() {
