@@ -97,12 +97,14 @@ class AvroBatchWriterTest {
                 .containsEntry(AWS2S3Constants.KEY, key)
                 .containsEntry(AWS2S3Constants.CONTENT_LENGTH, (long) body.length)
                 .containsEntry(AWS2S3Constants.CONTENT_TYPE, "application/avro");
-        assertThat(exchange.getMessage().getHeader(AWS2S3Constants.METADATA, Map.class))
-                .containsEntry(AvroBatchWriter.META_RECORD_COUNT, "5")
-                .containsEntry(AvroBatchWriter.META_FIRST_OFFSET, "42")
-                .containsEntry(AvroBatchWriter.META_LAST_OFFSET, "100")
-                .containsEntry(AvroBatchWriter.META_SCHEMA_ID, Integer.toString(Events.DEMO_SCHEMA_ID))
-                .containsEntry(AvroBatchWriter.META_METRIC_DATE, "2018-01-04");
+        assertThat(exchange.getMessage().getHeader(AWS2S3Constants.METADATA)).isEqualTo(Map.of(
+                AvroBatchWriter.META_RECORD_COUNT, "5",
+                AvroBatchWriter.META_FIRST_OFFSET, "42",
+                AvroBatchWriter.META_LAST_OFFSET, "100",
+                AvroBatchWriter.META_SCHEMA_ID, Integer.toString(Events.DEMO_SCHEMA_ID),
+                AvroBatchWriter.META_TOPIC, TOPIC,
+                AvroBatchWriter.META_PARTITION, "0",
+                AvroBatchWriter.META_METRIC_DATE, "2018-01-04"));
         assertThat(exchange.getProperty(AvroBatchWriter.BATCH)).isSameAs(batch);
     }
 
