@@ -1,5 +1,6 @@
 package com.prism.lts.write;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -32,9 +33,16 @@ public record ArchiveKey(String prefix, String topic, LocalDate day, int partiti
         if (!m.matches()) {
             return Optional.empty();
         }
-        return Optional.of(new ArchiveKey(m.group(1) == null ? "" : m.group(1), m.group(2),
-                LocalDate.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5))),
-                Integer.parseInt(m.group(6)), Long.parseLong(m.group(7))));
+        try {
+            return Optional.of(new ArchiveKey(m.group(1) == null ? "" : m.group(1), m.group(2),
+                    LocalDate.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+                            Integer.parseInt(m.group(5))),
+                    Integer.parseInt(m.group(6)), Long.parseLong(m.group(7))));
+        } catch (DateTimeException | NumberFormatException e) {
+            // Shaped like an archive key, but no batch could have been written there (month=13, an offset past
+            // Long.MAX_VALUE): a foreign object in the bucket, which a listing must skip rather than fail on.
+            return Optional.empty();
+        }
     }
 
     @Override

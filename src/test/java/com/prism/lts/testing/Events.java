@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 
 import com.prism.lts.decode.ConfluentAvroDecoder;
+import com.prism.lts.decode.DecodedEvent;
 import com.prism.lts.decode.DirectorySchemaSource;
 import com.prism.lts.demo.DemoEvents;
 import org.apache.avro.Schema;
@@ -32,6 +33,12 @@ public final class Events {
 
     public static byte[] wire(int schemaId, GenericRecord event) {
         return ConfluentAvroDecoder.frame(schemaId, DemoEvents.encode(event));
+    }
+
+    /** An event as {@link ConfluentAvroDecoder} hands it on: its datum inside the wire-format bytes. */
+    public static DecodedEvent decoded(int schemaId, GenericRecord event) {
+        byte[] wire = wire(schemaId, event);
+        return new DecodedEvent(Integer.toString(schemaId), event.getSchema(), event, wire, 5, wire.length - 5);
     }
 
     /** Sends one value to a partition and waits for the broker's acknowledgement. */

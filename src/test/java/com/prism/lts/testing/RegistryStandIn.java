@@ -32,6 +32,7 @@ public final class RegistryStandIn implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
+    private final Map<Integer, String> schemaTypes = new ConcurrentHashMap<>();
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
@@ -63,6 +64,15 @@ public final class RegistryStandIn implements AutoCloseable {
         ids.put(schema.toString(), id);
     }
 
+    /**
+     * Registers schema text of another type ({@code PROTOBUF}, {@code JSON}) or text that is not a valid schema:
+     * Confluent's answer then carries {@code schemaType}, which it leaves out for Avro.
+     */
+    public void put(int id, String schemaType, String schema) {
+        schemas.put(id, schema);
+        schemaTypes.put(id, schemaType);
+    }
+
     /** Answers every request with this HTTP status from now on; 0 answers normally again. */
     public void failWith(int status) {
         failWith = status;
@@ -92,6 +102,10 @@ public final class RegistryStandIn implements AutoCloseable {
                 return;
             }
             ObjectNode body = JSON.createObjectNode().put("schema", schema);
+            String type = schemaTypes.get(Integer.parseInt(byId.group(1)));
+            if (type != null) {
+                body.put("schemaType", type);
+            }
             respond(exchange, 200, body.toString());
         } else if ("POST".equals(exchange.getRequestMethod()) && register.matches()) {
             String schema = JSON.readTree(exchange.getRequestBody()).path("schema").asText();

@@ -1,0 +1,137 @@
+package com.prism.lts.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+class ArchiveSettingsTest {
+
+    private static final String SCHEMA_DIRECTORY = "/var/lib/prism/schemas";
+
+    @Test
+    void the_shipped_defaults_with_a_schema_directory_are_a_valid_configuration() {
+        ArchiveSettings settings = settings(Map.of());
+
+        assertThat(settings.topics()).containsExactly("ac-user-event");
+        assertThat(settings.schemaDirectory()).contains(Path.of(SCHEMA_DIRECTORY));
+        assertThat(settings.registryUrl()).isEmpty();
+        assertThat(settings.metricDateField()).isEqualTo("metric_date");
+        assertThat(settings.metricDateZone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(settings.flushSize()).isEqualTo(250);
+        assertThat(settings.maxBufferedBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(settings.codec()).isEqualTo("deflate");
+        assertThat(settings.bucket()).isEqualTo("prism-lts");
+        assertThat(settings.prefix()).isEqualTo("topics");
+        assertThat(settings.s3Endpoint()).isEmpty();
+        assertThat(settings.accessKey()).isEmpty();
+        assertThat(settings.deadLetterTopic("ac-user-event")).isEqualTo("ac-user-event.dlq");
+    }
+
+    @Test
+    void the_shipped_defaults_alone_refuse_to_start_because_schemas_have_nowhere_to_come_from() {
+        InvalidSettingsException invalid = catchThrowableOfType(InvalidSettingsException.class,
+                () -> read(shipped()));
+
+        assertThat(invalid.problems()).singleElement().asString()
+                .contains("prism.schema-registry.url").contains("prism.schema-directory");
+    }
+
+    @Test
+    void a_flush_size_of_zero_is_refused_naming_the_property() {
+        assertThat(problems(Map.of("prism.flush.size", "0")))
+                .containsExactly("prism.flush.size must be 1 or more, but is 0");
+    }
+
+    @Test
+    void an_unknown_codec_is_refused_with_the_codecs_that_exist() {
+        assertThat(problems(Map.of("prism.avro.codec", "lz4")))
+                .containsExactly("prism.avro.codec must be one of deflate, null, snappy, zstd, but is 'lz4'");
+    }
+
+    @Test
+    void a_codec_is_accepted_whatever_its_case() {
+        assertThat(settings(Map.of("prism.avro.codec", "ZSTD")).codec()).isEqualTo("zstd");
+    }
+
+    @Test
+    void an_unparseable_zone_is_refused_naming_the_property() {
+        assertThat(problems(Map.of("prism.metric-date.zone", "Mars/Olympus_Mons")))
+                .singleElement().asString()
+                .startsWith("prism.metric-date.zone is not a time zone").contains("'Mars/Olympus_Mons'");
+    }
+
+    @Test
+    void missing_bootstrap_servers_are_refused_naming_the_property() {
+        assertThat(problems(Map.of("prism.kafka.bootstrap-servers", " ")))
+                .containsExactly("prism.kafka.bootstrap-servers is not set");
+    }
+
+    @Test
+    void a_number_setting_that_is_not_a_number_is_refused_with_its_value() {
+        assertThat(problems(Map.of("prism.flush.quiet-ms", "30s")))
+                .containsExactly("prism.flush.quiet-ms must be a whole number, but is '30s'");
+    }
+
+    @Test
+    void a_dead_letter_topic_that_is_itself_archived_is_refused() {
+        assertThat(problems(Map.of("prism.topics", "ac-user-event, ac-user-event.dlq")))
+                .containsExactly("prism.dead-letter.topic must not name a topic that is archived");
+    }
+
+    @Test
+    void several_problems_are_reported_together_in_one_message() {
+        InvalidSettingsException invalid = invalid(Map.of(
+                "prism.flush.size", "0",
+                "prism.avro.codec", "lz4",
+                "prism.metric-date.zone", "Nowhere/Land",
+                "prism.kafka.bootstrap-servers", ""));
+
+        assertThat(invalid.problems()).hasSize(4);
+        assertThat(invalid).hasMessageContainingAll("prism.flush.size", "prism.avro.codec",
+                "prism.metric-date.zone", "prism.kafka.bootstrap-servers");
+    }
+
+    /** The shipped application.properties with a schema directory and {@code overrides}. */
+    private static ArchiveSettings settings(Map<String, String> overrides) {
+        Properties properties = shipped();
+        properties.setProperty("prism.schema-directory", SCHEMA_DIRECTORY);
+        properties.putAll(overrides);
+        return read(properties);
+    }
+
+    private static ArchiveSettings read(Properties properties) {
+        return ArchiveSettings.from(name -> Optional.ofNullable(properties.getProperty(name)));
+    }
+
+    private static InvalidSettingsException invalid(Map<String, String> overrides) {
+        InvalidSettingsException invalid = catchThrowableOfType(InvalidSettingsException.class,
+                () -> settings(overrides));
+        assertThat(invalid).as("settings with %s", overrides).isNotNull();
+        return invalid;
+    }
+
+    private static List<String> problems(Map<String, String> overrides) {
+        return invalid(overrides).problems();
+    }
+
+    private static Properties shipped() {
+        Properties properties = new Properties();
+        try (InputStream in = ArchiveSettingsTest.class.getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+}
