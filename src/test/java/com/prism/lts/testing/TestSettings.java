@@ -21,6 +21,9 @@ public final class TestSettings {
         settings.put("prism.flush.quiet-ms", "1000");
         settings.put("prism.retry.initial-delay-ms", "100");
         settings.put("prism.retry.max-delay-ms", "1000");
+        // a member that was killed is noticed after 6 s instead of 45 s
+        settings.put("camel.component.kafka.session-timeout-ms", "6000");
+        settings.put("camel.component.kafka.heartbeat-interval-ms", "1000");
         return settings;
     }
 }

@@ -1,0 +1,87 @@
+package com.prism.lts.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.prism.lts.batch.DayBatches;
+import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.testing.ArchiveContents;
+import com.prism.lts.testing.EmbeddedKafka;
+import com.prism.lts.testing.EmbeddedS3;
+import com.prism.lts.testing.Events;
+import com.prism.lts.testing.RunningArchive;
+import com.prism.lts.testing.TestSettings;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GracefulStopTest {
+
+    static EmbeddedKafka kafka;
+    static EmbeddedS3 s3;
+    @TempDir
+    static Path schemas;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start();
+        s3 = EmbeddedS3.start();
+        s3.createBucket("prism-lts");
+        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        kafka.close();
+    }
+
+    @Test
+    void a_graceful_stop_writes_the_open_batches_and_commits_them() {
+        String topic = "graceful";
+        kafka.createTopic(topic, 2);
+        DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 2, 9);
+        List<GenericRecord> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            for (int i = 0; i < 40; i++) {
+                GenericRecord event = demo.event(i);
+                sent.add(event);
+                Events.send(producer, topic, i % 2, null, Events.wire(Events.DEMO_SCHEMA_ID, event));
+            }
+        }
+        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        settings.put("prism.s3.prefix", "graceful");
+        settings.put("prism.flush.quiet-ms", "600000");
+        settings.put("prism.flush.max-age-ms", "600000");
+        String group = settings.get("prism.kafka.group-id");
+
+        try (RunningArchive archive = RunningArchive.start(settings)) {
+            CommitWatermark watermark = archive.bean("commitWatermark", CommitWatermark.class);
+            DayBatches dayBatches = archive.bean("dayBatches", DayBatches.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> watermark.snapshot().stream()
+                    .mapToLong(p -> p.next()).sum() == sent.size() && dayBatches.openBytes() > 0
+                    && dayBatches.openBatches() == 4 && held(watermark) == 4);
+            assertThat(s3.keys("prism-lts", "graceful/")).isEmpty();
+        }
+
+        assertThat(ArchiveContents.read(s3, "prism-lts", "graceful/").records())
+                .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(kafka.committed(group, topic)).containsEntry(0, 20L).containsEntry(1, 20L);
+    }
+
+    /** Once every record is in a batch, each open batch holds back one offset. */
+    private static int held(CommitWatermark watermark) {
+        return watermark.snapshot().stream().mapToInt(p -> p.held()).sum();
+    }
+}
