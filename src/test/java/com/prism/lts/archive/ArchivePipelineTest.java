@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
@@ -82,16 +83,19 @@ class ArchivePipelineTest {
     }
 
     @Test
-    void ten_thousand_records_over_seven_days_on_three_partitions_are_each_archived_once_in_their_day() {
+    void ten_thousand_records_over_seven_days_on_three_partitions_are_each_archived_once_in_their_day()
+            throws Exception {
         String topic = "seven-days";
         kafka.createTopic(topic, 3);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 7, 7);
         Map<String, GenericRecord> sent = new HashMap<>();
+        Map<String, Future<RecordMetadata>> acks = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             for (int i = 0; i < 10_000; i++) {
                 GenericRecord event = demo.event(i);
                 sent.put(event.get("event_id").toString(), event);
-                producer.send(new ProducerRecord<>(topic, i % 3, null, Events.wire(Events.DEMO_SCHEMA_ID, event)));
+                acks.put(event.get("event_id").toString(), producer.send(
+                        new ProducerRecord<>(topic, i % 3, null, Events.wire(Events.DEMO_SCHEMA_ID, event))));
             }
         }
         Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
@@ -109,9 +113,21 @@ class ArchivePipelineTest {
         assertThat(records).extracting(r -> r.event().get("event_id").toString()).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(sent.keySet());
         for (ArchiveContents.Archived record : records) {
-            assertThat(record.event()).isEqualTo(sent.get(record.event().get("event_id").toString()));
+            String id = record.event().get("event_id").toString();
+            RecordMetadata ack = acks.get(id).get();
+            assertThat(record.event()).isEqualTo(sent.get(id));
             assertThat(record.archiveKey().day().toString()).isEqualTo(record.event().get("metric_date").toString());
+            assertThat(record.partition()).isEqualTo(ack.partition());
+            assertThat(record.offset()).as("offset named by the file's header").isEqualTo(ack.offset());
+            assertThat(record.timestamp()).as("timestamp named by the file's header").isEqualTo(ack.timestamp());
         }
+        archive.files().keySet().forEach(key -> {
+            List<ArchiveContents.Archived> inFile = records.stream().filter(r -> r.key().equals(key)).toList();
+            assertThat(s3.metadata("prism-lts", key))
+                    .containsEntry("record-count", Integer.toString(inFile.size()))
+                    .containsEntry("first-offset", Long.toString(inFile.get(0).offset()))
+                    .containsEntry("last-offset", Long.toString(inFile.get(inFile.size() - 1).offset()));
+        });
         Map<String, List<Integer>> sizesByPartitionDay = new HashMap<>();
         archive.files().forEach((key, file) -> {
             ArchiveKey parsed = ArchiveKey.parse(key).orElseThrow();

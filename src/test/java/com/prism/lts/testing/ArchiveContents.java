@@ -22,7 +22,8 @@ public record ArchiveContents(Map<String, ArchiveFile> files) {
     }
 
     /** One archived record with where the archive says it came from. */
-    public record Archived(String key, ArchiveKey archiveKey, int partition, long offset, GenericRecord event) {
+    public record Archived(String key, ArchiveKey archiveKey, int partition, long offset, long timestamp,
+            GenericRecord event) {
     }
 
     public List<Archived> records() {
@@ -31,12 +32,14 @@ public record ArchiveContents(Map<String, ArchiveFile> files) {
             ArchiveKey archiveKey = ArchiveKey.parse(key).orElseThrow(() -> new AssertionError("not an archive key: "
                     + key));
             long[] offsets = Provenance.decode(file.meta().get(Provenance.OFFSETS));
-            if (offsets.length != file.records().size()) {
+            long[] timestamps = Provenance.decode(file.meta().get(Provenance.TIMESTAMPS));
+            if (offsets.length != file.records().size() || timestamps.length != offsets.length) {
                 throw new AssertionError(key + " names " + offsets.length + " offsets for " + file.records().size()
                         + " records");
             }
             for (int i = 0; i < offsets.length; i++) {
-                records.add(new Archived(key, archiveKey, archiveKey.partition(), offsets[i], file.records().get(i)));
+                records.add(new Archived(key, archiveKey, archiveKey.partition(), offsets[i], timestamps[i],
+                        file.records().get(i)));
             }
         });
         return records;
