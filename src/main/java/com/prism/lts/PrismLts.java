@@ -1,5 +1,7 @@
 package com.prism.lts;
 
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -23,8 +25,18 @@ public final class PrismLts implements Runnable {
         CommandLine commandLine = new CommandLine(new PrismLts());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             InvalidSettingsException invalid = findCause(e, InvalidSettingsException.class);
-            cmd.getErr().println("prism-lts: " + (invalid != null ? invalid.getMessage() : e.getMessage()));
-            return invalid != null ? 2 : 1;
+            NoSuchFileException missing = findCause(e, NoSuchFileException.class);
+            if (invalid != null) {
+                cmd.getErr().println("prism-lts: " + invalid.getMessage());
+                return 2;
+            }
+            if (missing != null) {
+                cmd.getErr().println("prism-lts: " + missing.getFile() + " does not exist in " + Path.of("")
+                        .toAbsolutePath() + " (routes are read from camel.main.routes-include-pattern)");
+                return 2;
+            }
+            cmd.getErr().println("prism-lts: " + e.getMessage());
+            return 1;
         });
         return commandLine;
     }

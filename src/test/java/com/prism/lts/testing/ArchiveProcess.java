@@ -68,7 +68,8 @@ public final class ArchiveProcess implements AutoCloseable {
         return awaitExit();
     }
 
-    private int awaitExit() {
+    /** Waits for the archiver to exit on its own; returns the exit code. */
+    public int awaitExit() {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -1,0 +1,34 @@
+package com.prism.lts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.prism.lts.testing.ArchiveProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StartupTest {
+
+    @TempDir
+    Path schemas;
+
+    @Test
+    void bad_settings_stop_the_start_with_exit_code_2_and_a_message_that_names_each_property() {
+        ArchiveProcess archive = ArchiveProcess.start(Map.of(
+                "prism.kafka.bootstrap-servers", "",
+                "prism.flush.size", "0",
+                "prism.avro.codec", "lz4",
+                "prism.metric-date.zone", "Mars/Olympus",
+                "prism.schema-directory", schemas.toString()), Path.of("target", "startup-test.log"));
+
+        assertThat(archive.awaitExit()).isEqualTo(2);
+        assertThat(archive.log())
+                .contains("prism.kafka.bootstrap-servers is not set")
+                .contains("prism.flush.size must be 1 or more, but is 0")
+                .contains("prism.avro.codec must be one of deflate, null, snappy, zstd, but is 'lz4'")
+                .contains("prism.metric-date.zone is not a time zone")
+                .doesNotContain("\tat ");
+    }
+}
