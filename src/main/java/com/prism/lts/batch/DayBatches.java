@@ -37,7 +37,9 @@ public final class DayBatches implements AggregationStrategy {
     private final Map<String, ArchiveBatch> open = new LinkedHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private long openBytes;
+    private long openRecords;
     private int mostOpen;
+    private long mostOpenBytes;
 
     public DayBatches(long quietMs, long maxAgeMs, int maxOpenBatches, long maxBufferedBytes) {
         this.quietMs = quietMs;
@@ -123,6 +125,7 @@ public final class DayBatches implements AggregationStrategy {
         synchronized (this) {
             if (open.remove(batch.key()) != null) {
                 openBytes -= batch.bytes();
+                openRecords -= batch.size();
             }
         }
         waiting.incrementAndGet();
@@ -139,12 +142,14 @@ public final class DayBatches implements AggregationStrategy {
 
     private synchronized void opened(ArchiveBatch batch) {
         open.put(batch.key(), batch);
-        openBytes += batch.bytes();
         mostOpen = Math.max(mostOpen, open.size());
+        grew(batch.bytes());
     }
 
     private synchronized void grew(long bytes) {
+        openRecords++;
         openBytes += bytes;
+        mostOpenBytes = Math.max(mostOpenBytes, openBytes);
     }
 
     public int waitingUploads() {
@@ -159,9 +164,19 @@ public final class DayBatches implements AggregationStrategy {
         return openBytes;
     }
 
+    /** How many records wait in open batches. */
+    public synchronized long openRecords() {
+        return openRecords;
+    }
+
     /** The most batches that were ever open at once. */
     public synchronized int mostOpenBatches() {
         return mostOpen;
+    }
+
+    /** The most bytes that open batches ever held at once. */
+    public synchronized long mostOpenBytes() {
+        return mostOpenBytes;
     }
 
     /** The age of the oldest open batch, 0 when none is open. */
