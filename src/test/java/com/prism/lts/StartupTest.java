@@ -3,9 +3,11 @@ package com.prism.lts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.prism.lts.testing.ArchiveProcess;
+import com.prism.lts.testing.EmbeddedS3;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +32,18 @@ class StartupTest {
                 .contains("prism.avro.codec must be one of deflate, null, snappy, zstd, but is 'lz4'")
                 .contains("prism.metric-date.zone is not a time zone")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void a_bucket_that_does_not_exist_stops_the_start_naming_prism_s3_bucket() {
+        try (EmbeddedS3 s3 = EmbeddedS3.start()) {
+            Map<String, String> settings = new HashMap<>(s3.settings());
+            settings.put("prism.s3.bucket", "no-such-bucket");
+            settings.put("prism.schema-directory", schemas.toString());
+            ArchiveProcess archive = ArchiveProcess.start(settings, Path.of("target", "startup-bucket-test.log"));
+
+            assertThat(archive.awaitExit()).isEqualTo(2);
+            assertThat(archive.log()).contains("prism.s3.bucket names bucket 'no-such-bucket', which does not exist");
+        }
     }
 }

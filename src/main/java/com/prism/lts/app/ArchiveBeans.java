@@ -21,8 +21,9 @@ import com.prism.lts.decode.KafkaDeserializerDecoder;
 import com.prism.lts.decode.RegistrySchemaSource;
 import com.prism.lts.decode.SchemaSource;
 import com.prism.lts.observe.ArchiveMetrics;
-import com.prism.lts.observe.CountFailure;
+import com.prism.lts.observe.FailedAttempt;
 import com.prism.lts.upload.BatchUploaded;
+import com.prism.lts.upload.BucketCheck;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.upload.S3Clients;
 import com.prism.lts.write.AvroBatchWriter;
@@ -39,7 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
  * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code dayBatches}, {@code dayBatchesController},
  * {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile},
- * {@code countFailure} and {@code archivingConsumers}.
+ * {@code failedAttempt} and {@code archivingConsumers}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
@@ -58,6 +59,7 @@ public final class ArchiveBeans implements CamelConfiguration {
                 settings.maxBufferedBytes());
         S3Client s3 = S3Clients.create(settings);
         context.addService(new Closing(s3));
+        BucketCheck.check(s3, settings.bucket());
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);
@@ -73,7 +75,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("writeAvroFile", new AvroBatchWriter(settings.prefix(), settings.codec()));
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
-        registry.bind("countFailure", new CountFailure(metrics));
+        registry.bind("failedAttempt", new FailedAttempt(metrics));
         registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(),
                 settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
     }

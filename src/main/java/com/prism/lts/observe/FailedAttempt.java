@@ -1,0 +1,43 @@
+package com.prism.lts.observe;
+
+import com.prism.lts.batch.ArchiveBatch;
+import com.prism.lts.write.AvroBatchWriter;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Called by the error handler after every failed attempt, before it retries: says in words what failed and counts
+ * failed uploads.
+ */
+public final class FailedAttempt implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailedAttempt.class);
+
+    private final ArchiveMetrics metrics;
+
+    public FailedAttempt(ArchiveMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Exception failure = exchange.getException();
+        String cause = failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
+        if (batch != null) {
+            metrics.uploadFailed();
+            LOG.warn("Upload of {} ({}) failed, attempt {}; will retry: {}",
+                    exchange.getMessage().getHeader(AWS2S3Constants.KEY), batch, attempt, cause);
+        } else {
+            LOG.warn("Reading {}-{} offset {} failed, attempt {}; will retry: {}",
+                    exchange.getMessage().getHeader(KafkaConstants.TOPIC),
+                    exchange.getMessage().getHeader(KafkaConstants.PARTITION),
+                    exchange.getMessage().getHeader(KafkaConstants.OFFSET), attempt, cause);
+        }
+    }
+}
