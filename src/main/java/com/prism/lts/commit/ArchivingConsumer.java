@@ -223,6 +223,9 @@ final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             watermark.assigned(partitions);
+            if (pausedForUploads) {
+                ArchivingConsumer.super.pause(partitions);
+            }
             if (!partitions.isEmpty()) {
                 LOG.info("Partitions assigned: {}", partitions);
             }
