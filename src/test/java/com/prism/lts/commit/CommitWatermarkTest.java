@@ -34,10 +34,12 @@ class CommitWatermarkTest {
     }
 
     @Test
-    void polled_records_are_held_so_the_commit_stays_at_the_first_of_them() {
+    void polled_records_are_held_so_nothing_is_committed_past_the_first_of_them() {
         poll(P0, 100, 101, 102);
 
-        assertThat(watermark.due(Set.of(P0))).isEqualTo(Map.of(P0, new OffsetAndMetadata(100)));
+        assertThat(watermark.due(Set.of(P0))).as("committing where reading began changes nothing").isEmpty();
+        watermark.partition(TOPIC, 0).release(100);
+        assertThat(watermark.due(Set.of(P0))).isEqualTo(Map.of(P0, new OffsetAndMetadata(101)));
     }
 
     @Test
@@ -102,8 +104,10 @@ class CommitWatermarkTest {
     void only_the_partitions_asked_about_are_due() {
         poll(P0, 5);
         poll(P1, 7);
+        watermark.partition(TOPIC, 0).release(5);
+        watermark.partition(TOPIC, 1).release(7);
 
-        assertThat(watermark.due(Set.of(P1))).isEqualTo(Map.of(P1, new OffsetAndMetadata(7)));
+        assertThat(watermark.due(Set.of(P1))).isEqualTo(Map.of(P1, new OffsetAndMetadata(8)));
     }
 
     @Test
@@ -140,11 +144,12 @@ class CommitWatermarkTest {
         PartitionWatermark before = watermark.partition(TOPIC, 0);
 
         watermark.assigned(List.of(P0));
-        poll(P0, 0);
+        poll(P0, 0, 1);
+        watermark.partition(TOPIC, 0).release(0);
 
         assertThat(watermark.partition(TOPIC, 0).epoch()).isNotEqualTo(before.epoch());
         assertThat(before.due()).isEmpty();
-        assertThat(dueOffset(P0)).isEqualTo(0);
+        assertThat(dueOffset(P0)).isEqualTo(1);
     }
 
     private void poll(TopicPartition partition, long... offsets) {
