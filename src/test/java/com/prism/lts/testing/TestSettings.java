@@ -21,6 +21,8 @@ public final class TestSettings {
         settings.put("prism.flush.quiet-ms", "1000");
         settings.put("prism.retry.initial-delay-ms", "100");
         settings.put("prism.retry.max-delay-ms", "1000");
+        // a free port: tests of other worktrees on the same machine may be serving 9876 at the same time
+        settings.put("camel.management.port", "0");
         return settings;
     }
 }
