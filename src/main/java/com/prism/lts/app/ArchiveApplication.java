@@ -13,7 +13,7 @@ import org.apache.camel.main.Main;
 public final class ArchiveApplication {
 
     /** Camel takes a property from the first location that has it, so the overriding file comes first. */
-    static final String PROPERTY_LOCATIONS =
+    public static final String PROPERTY_LOCATIONS =
             "file:config/application.properties;optional=true,classpath:application.properties;optional=true";
 
     private ArchiveApplication() {
