@@ -12,8 +12,9 @@ import org.apache.camel.main.Main;
  */
 public final class ArchiveApplication {
 
-    static final String PROPERTY_LOCATIONS =
-            "classpath:application.properties;optional=true,file:config/application.properties;optional=true";
+    /** Camel takes a property from the first location that has it, so the overriding file comes first. */
+    public static final String PROPERTY_LOCATIONS =
+            "file:config/application.properties;optional=true,classpath:application.properties;optional=true";
 
     private ArchiveApplication() {
     }

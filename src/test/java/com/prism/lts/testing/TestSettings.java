@@ -24,6 +24,8 @@ public final class TestSettings {
         // a member that was killed is noticed after 6 s instead of 45 s
         settings.put("camel.component.kafka.session-timeout-ms", "6000");
         settings.put("camel.component.kafka.heartbeat-interval-ms", "1000");
+        // a free port: several archivers may run at once, in this JVM and beside it
+        settings.put("camel.management.port", "0");
         return settings;
     }
 }

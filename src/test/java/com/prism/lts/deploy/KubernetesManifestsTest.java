@@ -1,0 +1,265 @@
+package com.prism.lts.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.prism.lts.app.ArchiveApplication;
+import com.prism.lts.config.ArchiveSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Renders every overlay of {@code kubernetes/overlays} with {@code kubectl kustomize} and holds the result against
+ * what the application really does: the settings it reads (its own application.properties under the ConfigMap's,
+ * Camel's defaults beneath), the routes of the repository, and the image's working directory and user.
+ */
+class KubernetesManifestsTest {
+
+    private static final Dockerfile.Stage IMAGE = Dockerfile.read().runtime();
+    private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
+
+    static List<String> overlays() {
+        return Kustomize.overlays();
+    }
+
+    @Test
+    void there_is_a_local_and_a_production_overlay() {
+        assertThat(overlays()).contains("local", "production");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void several_replicas_run_and_a_disruption_budget_keeps_them_running(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        int replicas = rendering.deployment().at("/spec/replicas").asInt();
+        JsonNode budget = rendering.one("PodDisruptionBudget");
+
+        assertThat(replicas).isGreaterThan(1);
+        assertThat(budget.at("/spec/selector/matchLabels").properties()).isNotEmpty()
+                .allSatisfy(label -> assertThat(rendering.deployment().at("/spec/template/metadata/labels")
+                        .path(label.getKey()).asText()).isEqualTo(label.getValue().asText()));
+        assertThat(budget.at("/spec/maxUnavailable").asInt()).isBetween(1, replicas - 1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void probes_ask_the_management_server_on_the_port_and_paths_it_serves(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        ApplicationSettings settings = rendering.settings();
+        JsonNode container = rendering.container();
+
+        assertThat(settings.require("camel.management.enabled")).isEqualTo("true");
+        assertThat(settings.require("camel.management.health-check-enabled")).isEqualTo("true");
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(rendering.port(container.at("/" + probe + "/httpGet/port"))).as(probe)
+                    .isEqualTo(settings.managementPort());
+        }
+        assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo(settings.healthPath("live"));
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo(settings.healthPath("live"));
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo(settings.healthPath("ready"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void prometheus_is_told_where_the_metrics_are(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        ApplicationSettings settings = rendering.settings();
+        JsonNode annotations = rendering.deployment().at("/spec/template/metadata/annotations");
+
+        assertThat(settings.require("camel.management.metrics-enabled")).isEqualTo("true");
+        assertThat(settings.require("camel.metrics.enabled")).isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(settings.managementPort());
+        assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo(settings.metricsPath());
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void every_property_of_the_config_map_is_one_the_application_knows(String overlay) {
+        assertThat(new Rendering(overlay).applicationProperties().stringPropertyNames())
+                .isNotEmpty().allMatch(ApplicationSettings::isKnown, "is a setting of the application or of Camel");
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void the_settings_of_the_config_map_pass_the_checks_the_application_makes_when_it_starts(String overlay) {
+        ApplicationSettings settings = new Rendering(overlay).settings();
+
+        assertThatCode(() -> ArchiveSettings.from(settings::get)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void the_routes_config_map_holds_the_routes_of_the_repository_where_the_application_loads_them(String overlay)
+            throws IOException {
+        Rendering rendering = new Rendering(overlay);
+        List<Path> routes = rendering.settings().routeFiles(Dockerfile.PROJECT);
+        JsonNode mounted = rendering.configMapMountedAt(IMAGE.workdir() + "/" + routes.get(0).getParent());
+
+        Map<String, String> expected = new HashMap<>();
+        for (Path route : routes) {
+            expected.put(route.getFileName().toString(), Files.readString(Dockerfile.PROJECT.resolve(route)));
+        }
+        Map<String, String> actual = new HashMap<>();
+        mounted.properties().forEach(entry -> actual.put(entry.getKey(), entry.getValue().asText()));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void the_grace_period_outlasts_the_shutdown_timeout(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        int shutdownTimeout = Integer.parseInt(rendering.settings().require("camel.main.shutdown-timeout"));
+
+        assertThat(rendering.podSpec().at("/terminationGracePeriodSeconds").asInt()).isGreaterThan(shutdownTimeout);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void it_runs_as_the_images_user_on_a_read_only_root_filesystem_with_a_writable_tmp(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        JsonNode pod = rendering.podSpec().path("securityContext");
+        JsonNode container = rendering.container();
+
+        assertThat(pod.path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.path("runAsUser").asText()).isEqualTo(IMAGE.last("USER").arguments().split(":")[0]);
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).isFalse();
+        assertThat(rendering.volumeMountedAt("/tmp").has("emptyDir")).as("/tmp is an emptyDir").isTrue();
+        for (String resource : List.of("/resources/requests/cpu", "/resources/requests/memory",
+                "/resources/limits/cpu", "/resources/limits/memory")) {
+            assertThat(container.at(resource).asText()).as(resource).isNotEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void aws_credentials_come_from_an_irsa_role_or_a_secret(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        String account = rendering.podSpec().path("serviceAccountName").asText();
+        String role = rendering.named("ServiceAccount", account).at("/metadata/annotations")
+                .path("eks.amazonaws.com/role-arn").asText();
+        Map<String, String> secrets = rendering.environmentFromSecrets();
+
+        if (role.isEmpty()) {
+            assertThat(secrets).containsKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+        } else {
+            assertThat(role).matches("arn:aws:iam::\\d{12}:role/.+");
+        }
+    }
+
+    /** One overlay, rendered, with the views of it that the checks need. */
+    private static final class Rendering {
+        private final List<JsonNode> resources;
+
+        Rendering(String overlay) {
+            resources = RENDERED.computeIfAbsent(overlay, Kustomize::render);
+        }
+
+        JsonNode one(String kind) {
+            List<JsonNode> found = resources.stream().filter(r -> r.path("kind").asText().equals(kind)).toList();
+            assertThat(found).as("resources of kind " + kind).hasSize(1);
+            return found.get(0);
+        }
+
+        JsonNode named(String kind, String name) {
+            return resources.stream().filter(r -> r.path("kind").asText().equals(kind))
+                    .filter(r -> r.at("/metadata/name").asText().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
+        }
+
+        JsonNode deployment() {
+            return one("Deployment");
+        }
+
+        JsonNode podSpec() {
+            return deployment().at("/spec/template/spec");
+        }
+
+        JsonNode container() {
+            assertThat(podSpec().path("containers")).hasSize(1);
+            return podSpec().path("containers").get(0);
+        }
+
+        /** A port of the container, by number or by name. */
+        int port(JsonNode port) {
+            if (port.isInt()) {
+                return port.asInt();
+            }
+            for (JsonNode declared : container().path("ports")) {
+                if (declared.path("name").asText().equals(port.asText())) {
+                    return declared.path("containerPort").asInt();
+                }
+            }
+            throw new AssertionError("the container has no port named " + port.asText());
+        }
+
+        JsonNode volumeMountedAt(String path) {
+            for (JsonNode mount : container().path("volumeMounts")) {
+                if (mount.path("mountPath").asText().equals(path)) {
+                    for (JsonNode volume : podSpec().path("volumes")) {
+                        if (volume.path("name").asText().equals(mount.path("name").asText())) {
+                            return volume;
+                        }
+                    }
+                }
+            }
+            throw new AssertionError("nothing is mounted at " + path);
+        }
+
+        /** The data of the ConfigMap mounted as a folder at {@code path}. */
+        JsonNode configMapMountedAt(String path) {
+            String name = volumeMountedAt(path).at("/configMap/name").asText();
+            return named("ConfigMap", name).path("data");
+        }
+
+        /** The file the application reads its overrides from, as the ConfigMap mounted there holds it. */
+        Properties applicationProperties() {
+            Path file = Path.of(List.of(ArchiveApplication.PROPERTY_LOCATIONS.split(",")).stream()
+                    .filter(location -> location.startsWith("file:")).findFirst().orElseThrow()
+                    .replaceFirst("^file:", "").replaceFirst(";.*", ""));
+            JsonNode data = configMapMountedAt(IMAGE.workdir() + "/" + file.getParent());
+            assertThat(data.has(file.getFileName().toString())).as("the ConfigMap holds " + file).isTrue();
+            return ApplicationSettings.parse(data.path(file.getFileName().toString()).asText());
+        }
+
+        ApplicationSettings settings() {
+            Map<String, String> environment = new HashMap<>(environmentFromSecrets());
+            container().path("env").forEach(variable -> environment.put(variable.path("name").asText(),
+                    variable.path("value").asText()));
+            for (JsonNode source : container().path("envFrom")) {
+                Optional.ofNullable(source.get("configMapRef")).ifPresent(ref -> named("ConfigMap",
+                        ref.path("name").asText()).path("data").properties()
+                        .forEach(entry -> environment.put(entry.getKey(), entry.getValue().asText())));
+            }
+            return ApplicationSettings.of(applicationProperties(), environment);
+        }
+
+        /** The environment variables the container takes from Secrets, decoded. */
+        Map<String, String> environmentFromSecrets() {
+            Map<String, String> environment = new HashMap<>();
+            List<JsonNode> secrets = new ArrayList<>();
+            container().path("envFrom").forEach(source -> Optional.ofNullable(source.get("secretRef"))
+                    .ifPresent(ref -> secrets.add(named("Secret", ref.path("name").asText()))));
+            for (JsonNode secret : secrets) {
+                secret.path("data").properties().forEach(entry -> environment.put(entry.getKey(),
+                        new String(Base64.getDecoder().decode(entry.getValue().asText()), StandardCharsets.UTF_8)));
+            }
+            return environment;
+        }
+    }
+}
