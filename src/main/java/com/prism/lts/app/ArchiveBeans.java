@@ -22,13 +22,20 @@ import com.prism.lts.decode.RegistrySchemaSource;
 import com.prism.lts.decode.SchemaSource;
 import com.prism.lts.observe.ArchiveMetrics;
 import com.prism.lts.observe.FailedAttempt;
+import com.prism.lts.observe.KafkaReadiness;
+import com.prism.lts.observe.RoutesLiveness;
+import com.prism.lts.observe.S3Readiness;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.upload.S3Clients;
 import com.prism.lts.write.AvroBatchWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -40,7 +47,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
  * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code dayBatches}, {@code dayBatchesController},
  * {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile},
- * {@code failedAttempt} and {@code archivingConsumers}.
+ * {@code failedAttempt} and {@code archivingConsumers}; and the health checks {@code kafkaReadiness},
+ * {@code s3Readiness} and {@code routesLiveness}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
@@ -52,20 +60,22 @@ public final class ArchiveBeans implements CamelConfiguration {
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
         Registry registry = context.getRegistry();
 
-        ArchiveMetrics metrics = new ArchiveMetrics();
-        CommitWatermark watermark = new CommitWatermark();
+        ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
+        CommitWatermark watermark = new CommitWatermark(metrics);
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
         DayBatches dayBatches = new DayBatches(settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
                 settings.maxBufferedBytes());
+        metrics.watch(dayBatches);
         S3Client s3 = S3Clients.create(settings);
         context.addService(new Closing(s3));
         BucketCheck.check(s3, settings.bucket());
+        ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(watermark, dayBatches::waitingUploads,
+                settings.maxWaitingUploads(), settings.commitIntervalMs());
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);
         registry.bind("commitWatermark", watermark);
-        registry.bind("archivingConsumers", new ArchivingConsumerFactory(watermark, dayBatches::waitingUploads,
-                settings.maxWaitingUploads(), settings.commitIntervalMs()));
+        registry.bind("archivingConsumers", consumers);
         registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context)));
         registry.bind("chooseDay", new ChooseDay(metricDate, watermark));
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, watermark, metrics));
@@ -76,8 +86,26 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
         registry.bind("failedAttempt", new FailedAttempt(metrics));
+        registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined));
+        registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
+        registry.bind("routesLiveness", new RoutesLiveness());
         registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(),
                 settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
+    }
+
+    /**
+     * The registry Camel's metrics use too ({@code camel.metrics.enabled}), so that ours are served beside them at
+     * {@code /observe/metrics}.
+     */
+    private static MeterRegistry meterRegistry(Registry registry) {
+        MeterRegistry existing = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
+        return created;
     }
 
     private static EventDecoder decoder(ArchiveSettings settings, MetricDate metricDate, CamelContext context) {

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 
@@ -43,10 +44,13 @@ final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
     private boolean pausedForUploads;
     private long nextCommitNanos = System.nanoTime();
+    private volatile boolean joined;
+    private final Consumer<ArchivingConsumer> closing;
 
     ArchivingConsumer(Properties properties, CommitWatermark watermark, IntSupplier waitingUploads,
-            int maxWaitingUploads, long commitIntervalMs) {
+            int maxWaitingUploads, long commitIntervalMs, Consumer<ArchivingConsumer> closing) {
         super(properties);
+        this.closing = closing;
         this.watermark = watermark;
         this.waitingUploads = waitingUploads;
         this.maxWaitingUploads = maxWaitingUploads;
@@ -136,23 +140,33 @@ final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
         super.subscribe(pattern, new CommittingRebalanceListener(listener));
     }
 
+    /** Whether this consumer has joined its group, with or without partitions. */
+    boolean joined() {
+        return joined;
+    }
+
     @Override
     public void close() {
-        commitSafeOffsets(assignment());
+        beforeClose();
         super.close();
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public void close(Duration timeout) {
-        commitSafeOffsets(assignment());
+        beforeClose();
         super.close(timeout);
     }
 
     @Override
     public void close(CloseOptions options) {
-        commitSafeOffsets(assignment());
+        beforeClose();
         super.close(options);
+    }
+
+    private void beforeClose() {
+        commitSafeOffsets(assignment());
+        closing.accept(this);
     }
 
     @Override
@@ -215,6 +229,7 @@ final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            joined = false;
             watermark.revoked(partitions);
             LOG.warn("Partitions lost without a chance to commit (their new owner re-reads them): {}", partitions);
             camel.onPartitionsLost(partitions);
@@ -222,6 +237,7 @@ final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            joined = true;
             watermark.assigned(partitions);
             if (pausedForUploads) {
                 ArchivingConsumer.super.pause(partitions);

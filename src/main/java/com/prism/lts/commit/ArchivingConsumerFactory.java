@@ -1,6 +1,8 @@
 package com.prism.lts.commit;
 
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
@@ -13,6 +15,7 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
     private final IntSupplier waitingUploads;
     private final int maxWaitingUploads;
     private final long commitIntervalMs;
+    private final Set<ArchivingConsumer> live = ConcurrentHashMap.newKeySet();
 
     public ArchivingConsumerFactory(CommitWatermark watermark, IntSupplier waitingUploads, int maxWaitingUploads,
             long commitIntervalMs) {
@@ -24,6 +27,14 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
 
     @Override
     public Consumer getConsumer(Properties properties) {
-        return new ArchivingConsumer(properties, watermark, waitingUploads, maxWaitingUploads, commitIntervalMs);
+        ArchivingConsumer consumer = new ArchivingConsumer(properties, watermark, waitingUploads, maxWaitingUploads,
+                commitIntervalMs, live::remove);
+        live.add(consumer);
+        return consumer;
+    }
+
+    /** Whether there are consumers and every one of them has joined its group. */
+    public boolean joined() {
+        return !live.isEmpty() && live.stream().allMatch(ArchivingConsumer::joined);
     }
 }

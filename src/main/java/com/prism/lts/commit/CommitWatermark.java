@@ -20,12 +20,36 @@ public final class CommitWatermark {
 
     private final Map<TopicPartition, PartitionWatermark> partitions = new ConcurrentHashMap<>();
     private final AtomicInteger epochs = new AtomicInteger();
+    private final Ownership ownership;
+
+    /** Told when this replica starts or stops owning a partition. */
+    public interface Ownership {
+        void owned(PartitionWatermark partition);
+
+        void released(PartitionWatermark partition);
+    }
+
+    public CommitWatermark(Ownership ownership) {
+        this.ownership = ownership;
+    }
+
+    public CommitWatermark() {
+        this(new Ownership() {
+            @Override
+            public void owned(PartitionWatermark partition) {
+            }
+
+            @Override
+            public void released(PartitionWatermark partition) {
+            }
+        });
+    }
 
     void assigned(Collection<TopicPartition> assigned) {
         for (TopicPartition partition : assigned) {
             PartitionWatermark previous = partitions.put(partition, newWatermark(partition));
             if (previous != null) {
-                previous.retire();
+                retire(previous);
             }
         }
     }
@@ -35,7 +59,7 @@ public final class CommitWatermark {
         for (TopicPartition partition : revoked) {
             PartitionWatermark watermark = partitions.remove(partition);
             if (watermark != null) {
-                watermark.retire();
+                retire(watermark);
             }
         }
     }
@@ -81,6 +105,13 @@ public final class CommitWatermark {
     }
 
     private PartitionWatermark newWatermark(TopicPartition partition) {
-        return new PartitionWatermark(partition, epochs.incrementAndGet());
+        PartitionWatermark watermark = new PartitionWatermark(partition, epochs.incrementAndGet());
+        ownership.owned(watermark);
+        return watermark;
+    }
+
+    private void retire(PartitionWatermark watermark) {
+        watermark.retire();
+        ownership.released(watermark);
     }
 }

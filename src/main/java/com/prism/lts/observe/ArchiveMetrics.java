@@ -1,31 +1,90 @@
 package com.prism.lts.observe;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
+import com.prism.lts.batch.DayBatches;
+import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.commit.PartitionWatermark;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.common.TopicPartition;
 
-/** What the archive has done since it started: the numbers behind the metrics endpoint and the logs. */
-public final class ArchiveMetrics implements DeadLetters.RejectionCounter {
+/**
+ * What the archive has done, as Micrometer meters (served as Prometheus text at {@code /observe/metrics}, beside
+ * Camel's own), and the numbers tests and tools read.
+ */
+public final class ArchiveMetrics implements DeadLetters.RejectionCounter, CommitWatermark.Ownership {
 
-    private final LongAdder recordsArchived = new LongAdder();
-    private final LongAdder filesWritten = new LongAdder();
-    private final LongAdder bytesWritten = new LongAdder();
-    private final LongAdder uploadFailures = new LongAdder();
-    private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+    private final MeterRegistry registry;
+    private final Counter recordsArchived;
+    private final Counter filesWritten;
+    private final Counter bytesWritten;
+    private final Counter uploadFailures;
+    private final Timer uploadLatency;
+    private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
+    private final Map<TopicPartition, Meter> lagGauges = new ConcurrentHashMap<>();
 
-    public ArchiveMetrics() {
+    public ArchiveMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        recordsArchived = Counter.builder("prism.records.archived")
+                .description("Records stored in S3").register(registry);
+        filesWritten = Counter.builder("prism.files.written")
+                .description("Archive files stored in S3").register(registry);
+        bytesWritten = Counter.builder("prism.bytes.written")
+                .description("Bytes of archive files stored in S3").register(registry);
+        uploadFailures = Counter.builder("prism.upload.failures")
+                .description("Failed upload attempts; each is retried").register(registry);
+        uploadLatency = Timer.builder("prism.upload.latency")
+                .description("From a file being written to it being stored in S3, retries included")
+                .register(registry);
         for (RejectReason reason : RejectReason.values()) {
-            rejected.put(reason, new LongAdder());
+            deadLettered.put(reason, Counter.builder("prism.records.dead.lettered").tag("reason", reason.code())
+                    .description("Records sent to the dead-letter topic").register(registry));
         }
     }
 
-    public void archived(int records, long fileBytes) {
-        recordsArchived.add(records);
+    /** Gauges of the batches in flight. */
+    public void watch(DayBatches dayBatches) {
+        Gauge.builder("prism.batches.open", dayBatches, DayBatches::openBatches)
+                .description("Batches gathering records").register(registry);
+        Gauge.builder("prism.batches.waiting", dayBatches, DayBatches::waitingUploads)
+                .description("Finished batches waiting for their upload").register(registry);
+        TimeGauge.builder("prism.batches.oldest.age", dayBatches, TimeUnit.MILLISECONDS, DayBatches::oldestAgeMillis)
+                .description("Age of the oldest open batch").register(registry);
+    }
+
+    @Override
+    public void owned(PartitionWatermark partition) {
+        TopicPartition tp = partition.partition();
+        lagGauges.put(tp, Gauge.builder("prism.commit.lag", partition, p -> p.snapshot().lag())
+                .tags("topic", tp.topic(), "partition", Integer.toString(tp.partition()))
+                .description("Records read but not yet committed: how far the commit watermark trails")
+                .register(registry));
+    }
+
+    @Override
+    public void released(PartitionWatermark partition) {
+        Meter gauge = lagGauges.remove(partition.partition());
+        if (gauge != null) {
+            registry.remove(gauge);
+        }
+    }
+
+    public void archived(int records, long fileBytes, Duration latency) {
+        recordsArchived.increment(records);
         filesWritten.increment();
-        bytesWritten.add(fileBytes);
+        bytesWritten.increment(fileBytes);
+        uploadLatency.record(latency);
     }
 
     public void uploadFailed() {
@@ -34,26 +93,26 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter {
 
     @Override
     public void rejected(RejectReason reason) {
-        rejected.get(reason).increment();
+        deadLettered.get(reason).increment();
     }
 
     public long recordsArchived() {
-        return recordsArchived.sum();
+        return (long) recordsArchived.count();
     }
 
     public long filesWritten() {
-        return filesWritten.sum();
+        return (long) filesWritten.count();
     }
 
     public long bytesWritten() {
-        return bytesWritten.sum();
+        return (long) bytesWritten.count();
     }
 
     public long uploadFailures() {
-        return uploadFailures.sum();
+        return (long) uploadFailures.count();
     }
 
     public long deadLettered(RejectReason reason) {
-        return rejected.get(reason).sum();
+        return (long) deadLettered.get(reason).count();
     }
 }

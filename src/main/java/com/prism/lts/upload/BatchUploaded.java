@@ -1,5 +1,7 @@
 package com.prism.lts.upload;
 
+import java.time.Duration;
+
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.DayBatches;
 import com.prism.lts.observe.ArchiveMetrics;
@@ -31,7 +33,8 @@ public final class BatchUploaded implements Processor {
         batch.watermark().release(batch.firstOffset());
         dayBatches.finished(batch);
         long fileBytes = exchange.getMessage().getHeader(AWS2S3Constants.CONTENT_LENGTH, 0L, Long.class);
-        metrics.archived(batch.size(), fileBytes);
+        metrics.archived(batch.size(), fileBytes, Duration.ofNanos(
+                System.nanoTime() - exchange.getProperty(AvroBatchWriter.WRITTEN_AT, Long.class)));
         LOG.info("Archived s3://{}/{}: {} records, offsets {} to {} of {}-{}, {} bytes", bucket,
                 exchange.getMessage().getHeader(AWS2S3Constants.KEY), batch.size(), batch.firstOffset(),
                 batch.lastOffset(), batch.topic(), batch.partition(), fileBytes);

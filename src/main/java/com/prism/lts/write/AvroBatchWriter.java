@@ -31,6 +31,8 @@ public final class AvroBatchWriter implements Processor {
 
     /** Exchange property holding the batch while its file travels as the body. */
     public static final String BATCH = "PrismBatch";
+    /** Exchange property holding when the file was written ({@link System#nanoTime()}), to time its upload. */
+    public static final String WRITTEN_AT = "PrismFileWrittenAt";
     public static final String CONTENT_TYPE = "application/avro";
 
     public static final String META_RECORD_COUNT = "record-count";
@@ -56,6 +58,7 @@ public final class AvroBatchWriter implements Processor {
         ArchiveKey key = keyOf(batch);
         byte[] file = write(batch, key);
         exchange.setProperty(BATCH, batch);
+        exchange.setProperty(WRITTEN_AT, System.nanoTime());
         message.setBody(file);
         message.setHeader(AWS2S3Constants.KEY, key.toString());
         message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) file.length);
