@@ -57,6 +57,8 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Commi
     public void watch(DayBatches dayBatches) {
         Gauge.builder("prism.batches.open", dayBatches, DayBatches::openBatches)
                 .description("Batches gathering records").register(registry);
+        Gauge.builder("prism.batches.open.records", dayBatches, DayBatches::openRecords)
+                .description("Records in open batches").register(registry);
         Gauge.builder("prism.batches.waiting", dayBatches, DayBatches::waitingUploads)
                 .description("Finished batches waiting for their upload").register(registry);
         TimeGauge.builder("prism.batches.oldest.age", dayBatches, TimeUnit.MILLISECONDS, DayBatches::oldestAgeMillis)

@@ -14,9 +14,11 @@ import com.prism.lts.batch.DayBatches;
 import com.prism.lts.commit.CommitWatermark;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
+import com.prism.lts.testing.ArchiveProcess;
 import com.prism.lts.testing.EmbeddedKafka;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
+import com.prism.lts.testing.Management;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.TestSettings;
 import org.apache.avro.generic.GenericRecord;
@@ -78,6 +80,38 @@ class GracefulStopTest {
         assertThat(ArchiveContents.read(s3, "prism-lts", "graceful/").records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(kafka.committed(group, topic)).containsEntry(0, 20L).containsEntry(1, 20L);
+    }
+
+    @Test
+    void sigterm_as_kubernetes_sends_it_writes_the_open_batches_and_commits_them() {
+        String topic = "sigterm";
+        kafka.createTopic(topic, 1);
+        DemoEvents demo = new DemoEvents(LocalDate.of(2018, 2, 1), 3, 10);
+        List<GenericRecord> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            for (int i = 0; i < 30; i++) {
+                GenericRecord event = demo.event(i);
+                sent.add(event);
+                Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, event));
+            }
+        }
+        Management management = new Management(Management.freePort());
+        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        settings.put("prism.s3.prefix", "sigterm");
+        settings.put("prism.flush.quiet-ms", "600000");
+        settings.put("prism.flush.max-age-ms", "600000");
+        settings.put("camel.management.port", Integer.toString(management.port()));
+
+        try (ArchiveProcess archive = ArchiveProcess.start(settings, Path.of("target", "sigterm-archive.log"))) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(
+                    () -> management.metric("prism_batches_open_records") == sent.size()
+                            && management.metric("prism_batches_open") == 3);
+            archive.terminate();
+        }
+
+        assertThat(ArchiveContents.read(s3, "prism-lts", "sigterm/").records())
+                .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(kafka.committed(settings.get("prism.kafka.group-id"), topic)).containsEntry(0, 30L);
     }
 
     /** Once every record is in a batch, each open batch holds back one offset. */
