@@ -76,10 +76,10 @@ public record ArchiveSettings(
                 r.positiveLong("prism.flush.quiet-ms"),
                 r.positiveLong("prism.flush.max-age-ms"),
                 r.positiveInt("prism.flush.max-open-batches"),
-                r.positiveLong("prism.flush.max-buffered-mb") * 1024 * 1024,
+                r.positiveInt("prism.flush.max-buffered-mb") * 1024L * 1024,
                 r.oneOf("prism.avro.codec", CODECS),
                 r.required("prism.s3.bucket"),
-                r.optional("prism.s3.prefix").orElse(""),
+                r.optional("prism.s3.prefix").map(prefix -> prefix.replaceAll("^/+|/+$", "")).orElse(""),
                 r.required("prism.s3.region"),
                 r.optional("prism.s3.endpoint").map(v -> r.uri("prism.s3.endpoint", v)),
                 r.bool("prism.s3.path-style"),
@@ -157,7 +157,12 @@ public record ArchiveSettings(
         }
 
         int positiveInt(String name) {
-            return (int) Math.min(positiveLong(name), Integer.MAX_VALUE);
+            long value = positiveLong(name);
+            if (value > Integer.MAX_VALUE) {
+                problem(name, "must be at most " + Integer.MAX_VALUE + ", but is " + value);
+                return 1;
+            }
+            return (int) value;
         }
 
         long positiveLong(String name) {

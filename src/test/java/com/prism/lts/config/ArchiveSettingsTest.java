@@ -48,6 +48,17 @@ class ArchiveSettingsTest {
     }
 
     @Test
+    void a_prefix_written_with_slashes_gives_the_same_keys_as_one_without() {
+        assertThat(settings(Map.of("prism.s3.prefix", "/archive/topics/")).prefix()).isEqualTo("archive/topics");
+    }
+
+    @Test
+    void a_number_too_large_for_the_setting_is_refused_instead_of_cut_down() {
+        assertThat(problems(Map.of("prism.flush.size", "3000000000")))
+                .containsExactly("prism.flush.size must be at most 2147483647, but is 3000000000");
+    }
+
+    @Test
     void a_flush_size_of_zero_is_refused_naming_the_property() {
         assertThat(problems(Map.of("prism.flush.size", "0")))
                 .containsExactly("prism.flush.size must be 1 or more, but is 0");
