@@ -118,7 +118,8 @@ public final class MetricDate {
                     case "local-timestamp-millis" -> Instant.ofEpochMilli(time).atOffset(ZoneOffset.UTC).toLocalDate();
                     case "local-timestamp-micros" ->
                         Instant.EPOCH.plus(time, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC).toLocalDate();
-                    case "local-timestamp-nanos" -> Instant.EPOCH.plusNanos(time).atOffset(ZoneOffset.UTC).toLocalDate();
+                    case "local-timestamp-nanos" ->
+                        Instant.EPOCH.plusNanos(time).atOffset(ZoneOffset.UTC).toLocalDate();
                     default -> throw unreadable(path + " is a long with logical type " + logical.getName()
                             + ", which is not a timestamp");
                 };

@@ -59,7 +59,8 @@ public final class KafkaDeserializerDecoder implements EventDecoder {
         }
         Writer writer = writers.computeIfAbsent(record.getSchema(), schema -> new Writer(
                 "fp-" + HexFormat.of().toHexDigits(SchemaNormalization.parsingFingerprint64(schema)),
-                record instanceof SpecificRecord ? new SpecificDatumWriter<>(schema) : new GenericDatumWriter<>(schema)));
+                record instanceof SpecificRecord
+                        ? new SpecificDatumWriter<>(schema) : new GenericDatumWriter<>(schema)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(value == null ? 64 : value.length);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
         writer.datumWriter().write(record, encoder);

@@ -7,7 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where an archive file lives: {@code <prefix>/<topic>/year=YYYY/month=MM/day=DD/<topic>+<partition>+<startOffset>.avro}.
+ * Where an archive file lives:
+ * {@code <prefix>/<topic>/year=YYYY/month=MM/day=DD/<topic>+<partition>+<startOffset>.avro}.
  * <p>
  * The key depends only on the data (the start offset is padded to 10 digits, as Kafka Connect's S3 sink does), so
  * writing the same batch again replaces the file instead of adding a copy.

@@ -7,46 +7,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import com.prism.lts.demo.DemoEvents;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import com.prism.lts.testing.Testbed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RoutesTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
     @TempDir
     Path routes;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
 
     @Test
     void a_java_dsl_route_in_the_routes_folder_runs_beside_the_yaml_route_without_a_rebuild() throws IOException {
         Files.copy(Path.of("routes", "archive.yaml"), routes.resolve("archive.yaml"));
         Files.copy(Path.of("src", "test", "resources", "java-route", "ArchivedCount.java"),
                 routes.resolve("ArchivedCount.java"));
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, "java-route");
+        Map<String, String> settings = TESTBED.settings("java-route");
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml,file:" + routes + "/*.java");
 
         try (RunningArchive archive = RunningArchive.start(settings)) {

@@ -3,7 +3,6 @@ package com.prism.lts.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -15,82 +14,66 @@ import java.util.concurrent.Future;
 
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
-import com.prism.lts.testing.EmbeddedKafka;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.EmbeddedS3.ArchiveFile;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.Provenance;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ArchivePipelineTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void a_record_of_2018_01_04_lands_under_year_2018_month_01_day_04_exactly_as_sent() {
         String topic = "ac-user-event";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         GenericRecord event = new DemoEvents(LocalDate.of(2018, 1, 4), 1, 42).event(0);
         RecordMetadata sent;
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             sent = Events.send(producer, topic, 0, "user-1".getBytes(), Events.wire(Events.DEMO_SCHEMA_ID, event));
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        Map<String, String> settings = TESTBED.settings(topic);
+        settings.remove("prism.s3.prefix");
         String key = "topics/ac-user-event/year=2018/month=01/day=04/ac-user-event+0+0000000000.avro";
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> s3.keys("prism-lts", "topics/").contains(key));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> TESTBED.s3().keys(Testbed.BUCKET, "topics/").contains(key));
             await().atMost(Duration.ofSeconds(10)).until(
-                    () -> kafka.committed(settings.get("prism.kafka.group-id"), topic).get(0), offset -> offset == 1L);
+                    () -> TESTBED.kafka().committed(settings.get("prism.kafka.group-id"), topic).get(0),
+                    offset -> offset == 1L);
         }
 
-        ArchiveFile file = s3.read("prism-lts", key);
+        ArchiveFile file = TESTBED.s3().read(Testbed.BUCKET, key);
         assertThat(file.records()).containsExactly(event);
         assertThat(new String(file.meta().get(Provenance.TOPIC))).isEqualTo(topic);
         assertThat(Provenance.decode(file.meta().get(Provenance.OFFSETS))).containsExactly(0L);
         assertThat(Provenance.decode(file.meta().get(Provenance.TIMESTAMPS))).containsExactly(sent.timestamp());
-        assertThat(s3.metadata("prism-lts", key)).containsEntry("record-count", "1")
+        assertThat(TESTBED.s3().metadata(Testbed.BUCKET, key)).containsEntry("record-count", "1")
                 .containsEntry("first-offset", "0").containsEntry("last-offset", "0")
                 .containsEntry("schema-id", "1");
-        assertThat(s3.directory().resolve("prism-lts").resolve(key)).exists();
+        assertThat(TESTBED.s3().directory().resolve(Testbed.BUCKET).resolve(key)).exists();
     }
 
     @Test
     void ten_thousand_records_over_seven_days_on_three_partitions_are_each_archived_once_in_their_day()
             throws Exception {
         String topic = "seven-days";
-        kafka.createTopic(topic, 3);
+        TESTBED.kafka().createTopic(topic, 3);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 7, 7);
         Map<String, GenericRecord> sent = new HashMap<>();
         Map<String, Future<RecordMetadata>> acks = new HashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             for (int i = 0; i < 10_000; i++) {
                 GenericRecord event = demo.event(i);
                 sent.put(event.get("event_id").toString(), event);
@@ -98,16 +81,16 @@ class ArchivePipelineTest {
                         new ProducerRecord<>(topic, i % 3, null, Events.wire(Events.DEMO_SCHEMA_ID, event))));
             }
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "seven");
+        Map<String, String> settings = TESTBED.settings(topic);
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == 10_000);
-            await().atMost(Duration.ofSeconds(10)).until(() -> kafka.committed(settings.get("prism.kafka.group-id"),
+            await().atMost(Duration.ofSeconds(10)).until(() -> TESTBED.kafka().committed(
+                    settings.get("prism.kafka.group-id"),
                     topic).values().stream().mapToLong(Long::longValue).sum() == 10_000);
         }
 
-        ArchiveContents archive = ArchiveContents.read(s3, "prism-lts", "seven/");
+        ArchiveContents archive = TESTBED.archived(topic);
         List<ArchiveContents.Archived> records = archive.records();
         assertThat(records).hasSize(10_000);
         assertThat(records).extracting(r -> r.event().get("event_id").toString()).doesNotHaveDuplicates()
@@ -123,7 +106,7 @@ class ArchivePipelineTest {
         }
         archive.files().keySet().forEach(key -> {
             List<ArchiveContents.Archived> inFile = records.stream().filter(r -> r.key().equals(key)).toList();
-            assertThat(s3.metadata("prism-lts", key))
+            assertThat(TESTBED.s3().metadata(Testbed.BUCKET, key))
                     .containsEntry("record-count", Integer.toString(inFile.size()))
                     .containsEntry("first-offset", Long.toString(inFile.get(0).offset()))
                     .containsEntry("last-offset", Long.toString(inFile.get(inFile.size() - 1).offset()));

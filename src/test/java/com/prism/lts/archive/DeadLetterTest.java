@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -16,11 +15,9 @@ import java.util.Map;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.testing.ArchiveContents;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -28,40 +25,27 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DeadLetterTest {
 
     static final int NO_DATE_SCHEMA_ID = 2;
     static final Schema NO_DATE = SchemaBuilder.record("Ping").fields().requiredString("user_id").endRecord();
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-        Events.publishSchema(schemas, NO_DATE_SCHEMA_ID, NO_DATE);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
+        Events.publishSchema(TESTBED.schemas(), NO_DATE_SCHEMA_ID, NO_DATE);
     }
 
     @Test
-    void each_kind_of_bad_record_goes_to_the_dead_letter_topic_with_its_reason_and_the_good_ones_around_it_are_archived() {
+    void each_kind_of_bad_record_goes_to_the_dead_letter_topic_with_its_reason_and_the_good_ones_are_archived() {
         String topic = "mixed";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 4), 1, 1);
         GenericRecord badDate = demo.event(100);
         badDate.put("metric_date", "2018-13-45");
@@ -79,31 +63,32 @@ class DeadLetterTest {
 
         List<GenericRecord> good = new java.util.ArrayList<>();
         Map<String, Long> badOffsets = new HashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             int i = 10;
             for (Map.Entry<String, byte[]> entry : bad.entrySet()) {
                 GenericRecord event = demo.event(i++);
                 good.add(event);
                 Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, event));
-                badOffsets.put(entry.getKey(), Events.send(producer, topic, 0, entry.getKey().getBytes(StandardCharsets.UTF_8),
+                badOffsets.put(entry.getKey(), Events.send(producer, topic, 0,
+                        entry.getKey().getBytes(StandardCharsets.UTF_8),
                         entry.getValue()).offset());
             }
             GenericRecord last = demo.event(i);
             good.add(last);
             Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, last));
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "mixed");
+        Map<String, String> settings = TESTBED.settings(topic);
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> archive.metrics().recordsArchived() == good.size());
-            await().atMost(Duration.ofSeconds(10)).until(() -> kafka.committed(settings.get("prism.kafka.group-id"),
+            await().atMost(Duration.ofSeconds(10)).until(() -> TESTBED.kafka().committed(
+                    settings.get("prism.kafka.group-id"),
                     topic).get(0), offset -> offset == good.size() + bad.size());
         }
 
-        assertThat(ArchiveContents.read(s3, "prism-lts", "mixed/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyElementsOf(good);
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = kafka.readAll("mixed.dlq");
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = TESTBED.kafka().readAll("mixed.dlq");
         assertThat(deadLetters).extracting(r -> header(r, DeadLetters.REASON)).containsExactlyElementsOf(bad.keySet());
         for (ConsumerRecord<byte[], byte[]> deadLetter : deadLetters) {
             String reason = header(deadLetter, DeadLetters.REASON);

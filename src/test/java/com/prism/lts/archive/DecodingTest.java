@@ -3,7 +3,6 @@ package com.prism.lts.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,12 +12,10 @@ import java.util.Map;
 import com.prism.lts.decode.PlainAvroDeserializer;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RegistryStandIn;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -28,50 +25,42 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How events are read: from a schema registry, from another deserializer, and with each kind of metric date. */
 class DecodingTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
+
     static RegistryStandIn registry;
-    @TempDir
-    static Path schemas;
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
         registry = RegistryStandIn.start();
         registry.put(Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
     }
 
     @AfterAll
     static void stop() {
         registry.close();
-        s3.close();
-        kafka.close();
     }
 
     @Test
     void writer_schemas_come_from_the_registry_and_an_unreachable_registry_is_retried_never_dead_lettered() {
         String topic = "registry";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         List<GenericRecord> sent = List.of(new DemoEvents(LocalDate.of(2018, 1, 4), 3, 4).event(0),
                 new DemoEvents(LocalDate.of(2018, 1, 4), 3, 4).event(1));
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.remove("prism.schema-directory");
         settings.put("prism.schema-registry.url", registry.url().toString());
         settings.put("prism.schema-registry.username", "prism");
         settings.put("prism.schema-registry.password", "secret");
-        settings.put("prism.s3.prefix", "registry");
 
         registry.failWith(503);
         try (RunningArchive archive = RunningArchive.start(settings);
-                KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             for (GenericRecord event : sent) {
                 Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, event));
             }
@@ -83,27 +72,26 @@ class DecodingTest {
             registry.failWith(0);
         }
 
-        assertThat(ArchiveContents.read(s3, "prism-lts", "registry/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
-        assertThat(kafka.topics()).doesNotContain(topic + ".dlq");
+        assertThat(TESTBED.kafka().topics()).doesNotContain(topic + ".dlq");
         assertThat(registry.authorizations()).allMatch(value -> value.equals("Basic cHJpc206c2VjcmV0"));
     }
 
     @Test
     void string_date_and_timestamp_metric_dates_each_land_on_their_day_in_the_configured_zone() {
         String topic = "kinds";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         Schema asString = SchemaBuilder.record("AsString").fields().requiredString("metric_date").endRecord();
         Schema asDate = SchemaBuilder.record("AsDate").fields().name("metric_date")
                 .type(LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT))).noDefault().endRecord();
         Schema asTimestamp = SchemaBuilder.record("AsTimestamp").fields().name("metric_date")
                 .type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
                 .endRecord();
-        Events.publishSchema(schemas, 11, asString);
-        Events.publishSchema(schemas, 12, asDate);
-        Events.publishSchema(schemas, 13, asTimestamp);
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "kinds");
+        Events.publishSchema(TESTBED.schemas(), 11, asString);
+        Events.publishSchema(TESTBED.schemas(), 12, asDate);
+        Events.publishSchema(TESTBED.schemas(), 13, asTimestamp);
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("prism.metric-date.zone", "America/New_York");
 
         Map<String, GenericRecord> expectedDays = Map.of(
@@ -112,7 +100,7 @@ class DecodingTest {
                 "2018-01-05", record(asDate, (int) LocalDate.of(2018, 1, 5).toEpochDay()),
                 "2018-01-06", record(asTimestamp, Instant.parse("2018-01-07T04:30:00Z").toEpochMilli()),
                 "2018-01-07", record(asTimestamp, Instant.parse("2018-01-07T05:30:00Z").toEpochMilli()));
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             expectedDays.values().forEach(event -> Events.send(producer, topic, 0, null,
                     Events.wire(schemaId(event.getSchema(), asString, asDate), event)));
         }
@@ -121,7 +109,7 @@ class DecodingTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> archive.metrics().recordsArchived() == 5);
         }
 
-        List<ArchiveContents.Archived> archived = ArchiveContents.read(s3, "prism-lts", "kinds/").records();
+        List<ArchiveContents.Archived> archived = TESTBED.archived(topic).records();
         assertThat(archived).hasSize(5);
         expectedDays.forEach((day, event) -> assertThat(archived)
                 .filteredOn(record -> record.event().equals(event))
@@ -131,28 +119,27 @@ class DecodingTest {
     @Test
     void another_kafka_deserializer_can_be_plugged_in_by_configuration() {
         String topic = "plugged";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         GenericRecord event = new DemoEvents(LocalDate.of(2018, 3, 9), 1, 8).event(0);
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             Events.send(producer, topic, 0, null, DemoEvents.encode(event));
             Events.send(producer, topic, 0, null, new byte[] {1, 2, 3});
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.remove("prism.schema-directory");
         settings.put("prism.decoder", PlainAvroDeserializer.class.getName());
-        settings.put("prism.s3.prefix", "plugged");
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> archive.metrics().recordsArchived() == 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.topics().contains(topic + ".dlq"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> TESTBED.kafka().topics().contains(topic + ".dlq"));
         }
 
-        assertThat(ArchiveContents.read(s3, "prism-lts", "plugged/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .singleElement().satisfies(record -> {
                     assertThat(record.event()).isEqualTo(event);
                     assertThat(record.key()).contains("year=2018/month=03/day=09");
                 });
-        assertThat(kafka.readAll(topic + ".dlq")).singleElement()
+        assertThat(TESTBED.kafka().readAll(topic + ".dlq")).singleElement()
                 .satisfies(deadLetter -> assertThat(deadLetter.value()).containsExactly(1, 2, 3));
     }
 

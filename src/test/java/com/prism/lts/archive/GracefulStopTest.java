@@ -15,55 +15,34 @@ import com.prism.lts.commit.CommitWatermark;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.ArchiveProcess;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.Management;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class GracefulStopTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void a_graceful_stop_writes_the_open_batches_and_commits_them() {
         String topic = "graceful";
-        kafka.createTopic(topic, 2);
+        TESTBED.kafka().createTopic(topic, 2);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 2, 9);
         List<GenericRecord> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             for (int i = 0; i < 40; i++) {
                 GenericRecord event = demo.event(i);
                 sent.add(event);
                 Events.send(producer, topic, i % 2, null, Events.wire(Events.DEMO_SCHEMA_ID, event));
             }
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "graceful");
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("prism.flush.quiet-ms", "600000");
         settings.put("prism.flush.max-age-ms", "600000");
         String group = settings.get("prism.kafka.group-id");
@@ -74,21 +53,21 @@ class GracefulStopTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> watermark.snapshot().stream()
                     .mapToLong(p -> p.next()).sum() == sent.size() && dayBatches.openBytes() > 0
                     && dayBatches.openBatches() == 4 && held(watermark) == 4);
-            assertThat(s3.keys("prism-lts", "graceful/")).isEmpty();
+            assertThat(TESTBED.s3().keys(Testbed.BUCKET, topic + "/")).isEmpty();
         }
 
-        assertThat(ArchiveContents.read(s3, "prism-lts", "graceful/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
-        assertThat(kafka.committed(group, topic)).containsEntry(0, 20L).containsEntry(1, 20L);
+        assertThat(TESTBED.kafka().committed(group, topic)).containsEntry(0, 20L).containsEntry(1, 20L);
     }
 
     @Test
     void sigterm_as_kubernetes_sends_it_writes_the_open_batches_and_commits_them() {
         String topic = "sigterm";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 2, 1), 3, 10);
         List<GenericRecord> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             for (int i = 0; i < 30; i++) {
                 GenericRecord event = demo.event(i);
                 sent.add(event);
@@ -96,8 +75,7 @@ class GracefulStopTest {
             }
         }
         Management management = new Management(Management.freePort());
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "sigterm");
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("prism.flush.quiet-ms", "600000");
         settings.put("prism.flush.max-age-ms", "600000");
         settings.put("camel.management.port", Integer.toString(management.port()));
@@ -109,9 +87,9 @@ class GracefulStopTest {
             archive.terminate();
         }
 
-        assertThat(ArchiveContents.read(s3, "prism-lts", "sigterm/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
-        assertThat(kafka.committed(settings.get("prism.kafka.group-id"), topic)).containsEntry(0, 30L);
+        assertThat(TESTBED.kafka().committed(settings.get("prism.kafka.group-id"), topic)).containsEntry(0, 30L);
     }
 
     /** Once every record is in a batch, each open batch holds back one offset. */

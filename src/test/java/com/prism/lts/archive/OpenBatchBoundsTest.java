@@ -3,7 +3,6 @@ package com.prism.lts.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -13,40 +12,20 @@ import java.util.Map;
 import com.prism.lts.batch.DayBatches;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Years of history in random order must not fill the heap: the oldest open batch is written out early. */
 class OpenBatchBoundsTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void no_more_batches_are_open_at_once_than_the_limit_and_every_record_is_archived() {
@@ -72,10 +51,10 @@ class OpenBatchBoundsTest {
     }
 
     private static List<GenericRecord> send(String topic, int count, int days) {
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         DemoEvents demo = new DemoEvents(LocalDate.of(2010, 1, 1), days, days);
         List<GenericRecord> sent = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             for (int i = 0; i < count; i++) {
                 GenericRecord event = demo.event(i);
                 sent.add(event);
@@ -86,8 +65,7 @@ class OpenBatchBoundsTest {
     }
 
     private static Map<String, String> settings(String topic) {
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", topic);
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("prism.flush.quiet-ms", "60000");
         settings.put("prism.flush.max-age-ms", "60000");
         return settings;
@@ -101,7 +79,7 @@ class OpenBatchBoundsTest {
             await().atMost(Duration.ofSeconds(60)).until(
                     () -> archive.metrics().recordsArchived() + dayBatches.openRecords() == sent.size());
         }
-        assertThat(ArchiveContents.read(s3, "prism-lts", topic + "/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
         return dayBatches;
     }

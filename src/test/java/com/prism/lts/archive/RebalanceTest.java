@@ -13,56 +13,34 @@ import java.util.Map;
 import java.util.Set;
 
 import com.prism.lts.demo.DemoEvents;
-import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.ArchiveProcess;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replicas join and die while events keep coming: every event still reaches S3 before its offset is committed. */
 class RebalanceTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void a_replica_joining_and_another_killed_mid_stream_lose_nothing() {
         String topic = "rebalance";
-        kafka.createTopic(topic, 4);
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "rebalance");
+        TESTBED.kafka().createTopic(topic, 4);
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("prism.flush.size", "50");
         settings.put("prism.flush.quiet-ms", "500");
         String group = settings.get("prism.kafka.group-id");
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 5, 11);
         List<GenericRecord> sent = new ArrayList<>();
 
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer();
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer();
                 ArchiveProcess first = ArchiveProcess.start(settings, Path.of("target", "rebalance-first.log"))) {
             send(producer, topic, demo, sent, 1000);
             await().atMost(Duration.ofSeconds(60)).until(() -> committedTotal(group, topic) > 0);
@@ -76,7 +54,7 @@ class RebalanceTest {
         }
 
         Set<String> archivedIds = new HashSet<>();
-        ArchiveContents.read(s3, "prism-lts", "rebalance/").records()
+        TESTBED.archived(topic).records()
                 .forEach(record -> archivedIds.add(record.event().get("event_id").toString()));
         assertThat(archivedIds).containsAll(sent.stream().map(event -> event.get("event_id").toString()).toList());
     }
@@ -93,6 +71,6 @@ class RebalanceTest {
     }
 
     private static long committedTotal(String group, String topic) {
-        return kafka.committed(group, topic).values().stream().mapToLong(Long::longValue).sum();
+        return TESTBED.kafka().committed(group, topic).values().stream().mapToLong(Long::longValue).sum();
     }
 }

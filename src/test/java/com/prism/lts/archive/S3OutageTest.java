@@ -3,7 +3,6 @@ package com.prism.lts.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -14,70 +13,48 @@ import com.prism.lts.commit.CommitWatermark;
 import com.prism.lts.commit.PartitionWatermark;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class S3OutageTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void the_archiver_started_while_s3_is_down_archives_once_s3_is_reachable() {
         String topic = "late-s3";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         GenericRecord event = new DemoEvents(LocalDate.of(2018, 1, 4), 1, 5).event(0);
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, event));
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "late");
+        Map<String, String> settings = TESTBED.settings(topic);
 
-        s3.stop();
+        TESTBED.s3().stop();
         try (RunningArchive archive = RunningArchive.start(settings)) {
             assertThat(archive.routesStarted()).as("routes started without S3").isFalse();
-            s3.restart();
+            TESTBED.s3().restart();
             await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == 1);
         } finally {
-            s3.restart();
+            TESTBED.s3().restart();
         }
-        assertThat(ArchiveContents.read(s3, "prism-lts", "late/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactly(event);
     }
 
     @Test
     void while_s3_is_down_nothing_is_committed_fetching_pauses_and_every_record_lands_once_s3_is_back() {
         String topic = "outage";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 3, 3);
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", "outage");
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("prism.flush.size", "10");
         settings.put("prism.kafka.max-poll-records", "20");
         settings.put("prism.upload.max-waiting", "4");
@@ -85,28 +62,28 @@ class S3OutageTest {
 
         List<GenericRecord> sent = new ArrayList<>();
         try (RunningArchive archive = RunningArchive.start(settings);
-                KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> archive.routesStarted());
-            s3.stop();
+            TESTBED.s3().stop();
             for (int i = 0; i < 600; i++) {
                 GenericRecord event = demo.event(i);
                 sent.add(event);
                 producer.send(new ProducerRecord<>(topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, event)));
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().uploadFailures() >= 20);
-            assertThat(kafka.committed(group, topic)).as("committed while S3 was down").isEmpty();
+            assertThat(TESTBED.kafka().committed(group, topic)).as("committed while S3 was down").isEmpty();
             PartitionWatermark.Snapshot paused = archive.bean("commitWatermark", CommitWatermark.class).snapshot()
                     .get(0);
             assertThat(paused.next()).as("records fetched while uploads could not proceed").isLessThan(200);
             assertThat(archive.metrics().recordsArchived()).isZero();
 
-            s3.restart();
+            TESTBED.s3().restart();
             await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == sent.size());
-            await().atMost(Duration.ofSeconds(10)).until(() -> kafka.committed(group, topic).get(0),
+            await().atMost(Duration.ofSeconds(10)).until(() -> TESTBED.kafka().committed(group, topic).get(0),
                     offset -> offset == sent.size());
         }
 
-        assertThat(ArchiveContents.read(s3, "prism-lts", "outage/").records())
+        assertThat(TESTBED.archived(topic).records())
                 .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
     }
 }

@@ -4,45 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Map;
 
 import com.prism.lts.demo.DemoEvents;
-import com.prism.lts.testing.EmbeddedKafka;
-import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.Management;
 import com.prism.lts.testing.RunningArchive;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What Kubernetes probes and Prometheus see on the management port. */
 class HealthAndMetricsTest {
 
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
-
-    @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
-    }
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void not_ready_until_the_kafka_consumer_has_joined_its_group_live_until_a_route_stops_for_good()
@@ -56,7 +35,7 @@ class HealthAndMetricsTest {
             assertThat(management.status("/observe/health/live")).isEqualTo(200);
         }
 
-        settings.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
+        settings.put("prism.kafka.bootstrap-servers", TESTBED.kafka().bootstrapServers());
         try (RunningArchive joined = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> management.status("/observe/health/ready") == 200);
             assertThat(management.status("/observe/health/live")).isEqualTo(200);
@@ -70,10 +49,10 @@ class HealthAndMetricsTest {
     @Test
     void the_metrics_count_what_was_archived_dead_lettered_and_is_still_open() {
         String topic = "counted";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         DemoEvents monday = new DemoEvents(LocalDate.of(2018, 1, 1), 1, 1);
         DemoEvents tuesday = new DemoEvents(LocalDate.of(2018, 1, 2), 1, 2);
-        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             for (int i = 0; i < 10; i++) {
                 Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, monday.event(i)));
             }
@@ -95,7 +74,7 @@ class HealthAndMetricsTest {
         try (RunningArchive archive = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(
                     () -> management.metric("prism_commit_lag", Map.of("topic", topic, "partition", "0")) == 5);
-            long bytes = s3.objects("prism-lts", topic + "/").stream().mapToLong(o -> o.size()).sum();
+            long bytes = TESTBED.s3().objects(Testbed.BUCKET, topic + "/").stream().mapToLong(o -> o.size()).sum();
 
             assertThat(management.metric("prism_records_archived_total")).isEqualTo(10);
             assertThat(management.metric("prism_files_written_total")).isEqualTo(2);
@@ -118,33 +97,32 @@ class HealthAndMetricsTest {
     @Test
     void readiness_goes_down_and_upload_failures_rise_while_s3_is_down_then_both_recover() {
         String topic = "s3-down";
-        kafka.createTopic(topic, 1);
+        TESTBED.kafka().createTopic(topic, 1);
         Management management = new Management(Management.freePort());
         Map<String, String> settings = settings(topic, management);
         settings.put("prism.flush.size", "1");
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 1, 3);
 
         try (RunningArchive archive = RunningArchive.start(settings);
-                KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+                KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> management.status("/observe/health/ready") == 200);
-            s3.stop();
+            TESTBED.s3().stop();
             Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID, demo.event(0)));
             await().atMost(Duration.ofSeconds(30)).until(() -> management.status("/observe/health/ready") == 503);
             assertThat(management.get("/observe/health/ready").body()).contains("s3-bucket");
             await().atMost(Duration.ofSeconds(30)).until(() -> management.metric("prism_upload_failures_total") >= 2);
             assertThat(management.status("/observe/health/live")).isEqualTo(200);
 
-            s3.restart();
+            TESTBED.s3().restart();
             await().atMost(Duration.ofSeconds(30)).until(() -> management.status("/observe/health/ready") == 200);
             await().atMost(Duration.ofSeconds(30)).until(() -> management.metric("prism_records_archived_total") == 1);
         } finally {
-            s3.restart();
+            TESTBED.s3().restart();
         }
     }
 
     private static Map<String, String> settings(String topic, Management management) {
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, topic);
-        settings.put("prism.s3.prefix", topic);
+        Map<String, String> settings = TESTBED.settings(topic);
         settings.put("camel.management.port", Integer.toString(management.port()));
         return settings;
     }
