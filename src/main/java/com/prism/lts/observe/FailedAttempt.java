@@ -1,6 +1,7 @@
 package com.prism.lts.observe;
 
 import com.prism.lts.batch.ArchiveBatch;
+import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.write.AvroBatchWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Called by the error handler after every failed attempt, before it retries: says in words what failed and counts
- * failed uploads.
+ * failed uploads. A key found taken is no failure: the route settles it without a retry.
  */
 public final class FailedAttempt implements Processor {
 
@@ -26,6 +27,9 @@ public final class FailedAttempt implements Processor {
     @Override
     public void process(Exchange exchange) {
         Exception failure = exchange.getException();
+        if (ExistingArchiveFile.isTaken(failure)) {
+            return;
+        }
         String cause = failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);

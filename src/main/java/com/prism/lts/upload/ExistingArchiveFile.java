@@ -51,8 +51,12 @@ public final class ExistingArchiveFile {
 
     /** Whether the upload failed because its key is taken. */
     public boolean isTaken(Exchange exchange) {
-        Throwable failure = exchange.getException() != null
-                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return isTaken(exchange.getException() != null
+                ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /** Whether {@code failure} says that a key written only if free was taken. */
+    public static boolean isTaken(Throwable failure) {
         S3Exception s3Failure = ObjectHelper.getException(S3Exception.class, failure);
         return s3Failure != null && s3Failure.statusCode() == PRECONDITION_FAILED;
     }
