@@ -1,6 +1,7 @@
 package com.prism.lts.observe;
 
 import com.prism.lts.batch.ArchiveBatch;
+import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.write.AvroBatchWriter;
 import org.apache.camel.Exchange;
@@ -38,7 +39,8 @@ public final class FailedAttempt implements Processor {
             LOG.warn("Upload of {} ({}) failed, attempt {}; will retry: {}",
                     exchange.getMessage().getHeader(AWS2S3Constants.KEY), batch, attempt, cause);
         } else {
-            LOG.warn("Reading {}-{} offset {} failed, attempt {}; will retry: {}",
+            LOG.warn("{} {}-{} offset {} failed, attempt {}; will retry: {}",
+                    DeadLetters.isRejected(exchange) ? "Dead-lettering" : "Reading",
                     exchange.getMessage().getHeader(KafkaConstants.TOPIC),
                     exchange.getMessage().getHeader(KafkaConstants.PARTITION),
                     exchange.getMessage().getHeader(KafkaConstants.OFFSET), attempt, cause);
