@@ -1,0 +1,230 @@
+package com.prism.lts.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every {@code prism.*} setting, read and checked in one place when the application starts.
+ * <p>
+ * Defaults live in {@code application.properties}, never here, so that a setting has exactly one default. A setting
+ * that is missing or wrong stops the start-up with a message that names it, rather than surfacing later as a confusing
+ * failure inside a route.
+ */
+public record ArchiveSettings(
+        List<String> topics,
+        String bootstrapServers,
+        String groupId,
+        int consumers,
+        int maxPollRecords,
+        String decoder,
+        Optional<URI> registryUrl,
+        Optional<String> registryUsername,
+        Optional<String> registryPassword,
+        Optional<Path> schemaDirectory,
+        String metricDateField,
+        ZoneId metricDateZone,
+        int flushSize,
+        long quietMs,
+        long maxAgeMs,
+        int maxOpenBatches,
+        long maxBufferedBytes,
+        String codec,
+        String bucket,
+        String prefix,
+        String region,
+        Optional<URI> s3Endpoint,
+        boolean pathStyle,
+        boolean conditionalWrites,
+        Optional<String> accessKey,
+        Optional<String> secretKey,
+        int uploadConcurrency,
+        int maxWaitingUploads,
+        long commitIntervalMs,
+        long retryInitialDelayMs,
+        long retryMaxDelayMs,
+        String deadLetterTopic) {
+
+    public static final String CONFLUENT_DECODER = "confluent";
+    public static final Set<String> CODECS = Set.of("null", "deflate", "snappy", "zstd");
+
+    /** Reads and checks every setting; {@code lookup} answers a property name with its value, if it has one. */
+    public static ArchiveSettings from(Function<String, Optional<String>> lookup) {
+        Reader r = new Reader(lookup);
+        ArchiveSettings settings = new ArchiveSettings(
+                r.list("prism.topics"),
+                r.required("prism.kafka.bootstrap-servers"),
+                r.required("prism.kafka.group-id"),
+                r.positiveInt("prism.kafka.consumers"),
+                r.positiveInt("prism.kafka.max-poll-records"),
+                r.required("prism.decoder"),
+                r.optional("prism.schema-registry.url").map(v -> r.uri("prism.schema-registry.url", v)),
+                r.optional("prism.schema-registry.username"),
+                r.optional("prism.schema-registry.password"),
+                r.optional("prism.schema-directory").map(Path::of),
+                r.required("prism.metric-date.field"),
+                r.zone("prism.metric-date.zone"),
+                r.positiveInt("prism.flush.size"),
+                r.positiveLong("prism.flush.quiet-ms"),
+                r.positiveLong("prism.flush.max-age-ms"),
+                r.positiveInt("prism.flush.max-open-batches"),
+                r.positiveLong("prism.flush.max-buffered-mb") * 1024 * 1024,
+                r.oneOf("prism.avro.codec", CODECS),
+                r.required("prism.s3.bucket"),
+                r.optional("prism.s3.prefix").orElse(""),
+                r.required("prism.s3.region"),
+                r.optional("prism.s3.endpoint").map(v -> r.uri("prism.s3.endpoint", v)),
+                r.bool("prism.s3.path-style"),
+                r.bool("prism.s3.conditional-writes"),
+                r.optional("prism.s3.access-key"),
+                r.optional("prism.s3.secret-key"),
+                r.positiveInt("prism.upload.concurrency"),
+                r.positiveInt("prism.upload.max-waiting"),
+                r.positiveLong("prism.kafka.commit-interval-ms"),
+                r.positiveLong("prism.retry.initial-delay-ms"),
+                r.positiveLong("prism.retry.max-delay-ms"),
+                r.required("prism.dead-letter.topic"));
+        settings.crossCheck(r);
+        r.failIfProblems();
+        return settings;
+    }
+
+    private void crossCheck(Reader r) {
+        if (CONFLUENT_DECODER.equals(decoder) && registryUrl.isEmpty() && schemaDirectory.isEmpty()) {
+            r.problem("prism.schema-registry.url", "or prism.schema-directory must be set: the confluent decoder"
+                    + " needs somewhere to look up writer schemas");
+        }
+        if (registryUsername.isPresent() != registryPassword.isPresent()) {
+            r.problem("prism.schema-registry.username", "and prism.schema-registry.password must be set together");
+        }
+        if (accessKey.isPresent() != secretKey.isPresent()) {
+            r.problem("prism.s3.access-key", "and prism.s3.secret-key must be set together");
+        }
+        if (retryMaxDelayMs < retryInitialDelayMs) {
+            r.problem("prism.retry.max-delay-ms", "must not be shorter than prism.retry.initial-delay-ms ("
+                    + retryInitialDelayMs + ")");
+        }
+        if (maxAgeMs < quietMs) {
+            r.problem("prism.flush.max-age-ms", "must not be shorter than prism.flush.quiet-ms (" + quietMs + ")");
+        }
+        if (topics.stream().map(this::deadLetterTopic).anyMatch(topics::contains)) {
+            r.problem("prism.dead-letter.topic", "must not name a topic that is archived");
+        }
+    }
+
+    /** The dead-letter topic for records of {@code topic}: the setting with {@code {topic}} replaced. */
+    public String deadLetterTopic(String topic) {
+        return deadLetterTopic.replace("{topic}", topic);
+    }
+
+    private static final class Reader {
+        private final Function<String, Optional<String>> lookup;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Function<String, Optional<String>> lookup) {
+            this.lookup = lookup;
+        }
+
+        Optional<String> optional(String name) {
+            return lookup.apply(name).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String required(String name) {
+            Optional<String> value = optional(name);
+            if (value.isEmpty()) {
+                problem(name, "is not set");
+                return "";
+            }
+            return value.get();
+        }
+
+        List<String> list(String name) {
+            List<String> values = Arrays.stream(required(name).split(","))
+                    .map(String::trim).filter(v -> !v.isEmpty()).toList();
+            if (values.isEmpty()) {
+                problem(name, "must name at least one topic");
+                return List.of("");
+            }
+            return values;
+        }
+
+        int positiveInt(String name) {
+            return (int) Math.min(positiveLong(name), Integer.MAX_VALUE);
+        }
+
+        long positiveLong(String name) {
+            String value = required(name);
+            try {
+                long parsed = Long.parseLong(value);
+                if (parsed < 1) {
+                    problem(name, "must be 1 or more, but is " + value);
+                    return 1;
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                if (!value.isEmpty()) {
+                    problem(name, "must be a whole number, but is '" + value + "'");
+                }
+                return 1;
+            }
+        }
+
+        boolean bool(String name) {
+            String value = required(name).toLowerCase(Locale.ROOT);
+            if (!value.equals("true") && !value.equals("false")) {
+                problem(name, "must be true or false, but is '" + value + "'");
+            }
+            return value.equals("true");
+        }
+
+        String oneOf(String name, Set<String> allowed) {
+            String value = required(name).toLowerCase(Locale.ROOT);
+            if (!allowed.contains(value)) {
+                problem(name, "must be one of " + String.join(", ", allowed.stream().sorted().toList())
+                        + ", but is '" + value + "'");
+            }
+            return value;
+        }
+
+        ZoneId zone(String name) {
+            String value = required(name);
+            try {
+                return ZoneId.of(value);
+            } catch (DateTimeException e) {
+                problem(name, "is not a time zone such as UTC or Europe/Paris: '" + value + "'");
+                return ZoneId.of("UTC");
+            }
+        }
+
+        URI uri(String name, String value) {
+            try {
+                URI uri = URI.create(value);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    problem(name, "must be an absolute URL such as http://host:port, but is '" + value + "'");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                problem(name, "is not a URL: '" + value + "'");
+                return URI.create("http://invalid");
+            }
+        }
+
+        void problem(String name, String what) {
+            problems.add(name + " " + what);
+        }
+
+        void failIfProblems() {
+            if (!problems.isEmpty()) {
+                throw new InvalidSettingsException(problems);
+            }
+        }
+    }
+}
