@@ -82,8 +82,8 @@ final class KafkaTarget implements AutoCloseable {
             return;
         }
         if (existing < wanted) {
-            throw new ToolFailure("topic " + topic + " has " + existing + " partitions, fewer than the " + wanted
-                    + " asked for: send with --partitions " + existing + " or add partitions to the topic");
+            throw new ToolFailure("topic " + topic + " has fewer partitions (" + existing + ") than the " + wanted
+                    + " asked for: send with --partitions " + existing + ", or add partitions to the topic");
         }
     }
 

@@ -35,11 +35,12 @@ public final class ListingReport {
         List<String> lines = new ArrayList<>(table.lines());
         long uncounted = listing.files().stream().filter(file -> file.records().isEmpty()).count();
         if (uncounted > 0) {
-            lines.add(uncounted + " of these files have no record-count in their S3 metadata: their records are"
-                    + " not counted.");
+            lines.add("Records not counted: " + uncounted + " of these files have no record-count in their S3"
+                    + " metadata.");
         }
         if (!listing.otherKeys().isEmpty()) {
-            lines.add(listing.otherKeys().size() + " other objects here are not archive files, such as "
+            int others = listing.otherKeys().size();
+            lines.add("Left out, not archive files: " + others + (others == 1 ? " object, " : " objects, such as ")
                     + listing.otherKeys().get(0) + ".");
         }
         return lines;
