@@ -1,6 +1,5 @@
 package com.prism.lts.sandbox;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
