@@ -37,7 +37,12 @@ public final class SettingDefaults implements IDefaultValueProvider {
     @Override
     public String defaultValue(ArgSpec arg) {
         String setting = arg.descriptionKey();
-        return setting == null || setting.isEmpty() ? null : lookup.apply(setting).orElse(null);
+        return setting == null || setting.isEmpty() ? null : value(setting).orElse(null);
+    }
+
+    /** The value the archiver will see for {@code setting}, if it has one. */
+    public Optional<String> value(String setting) {
+        return lookup.apply(setting);
     }
 
     /** The environment variable that overrides a setting. */

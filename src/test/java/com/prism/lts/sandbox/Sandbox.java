@@ -96,6 +96,7 @@ public final class Sandbox implements Callable<Integer> {
         EmbeddedS3 s3 = EmbeddedS3.start(folder.s3());
         kafka.createTopic(traffic.topic(), traffic.partitions());
         DirectorySchemaSource.publish(folder.schemas(), SCHEMA_ID, DemoEvents.SCHEMA);
+        s3.createBucket(new SettingDefaults().value("prism.s3.bucket").orElseThrow());
         RunningArchive archive = RunningArchive.start(settings(kafka, s3, folder, traffic.topic()));
         Watch watch = new Watch(archive, out);
         Thread stop = new Thread(() -> {
@@ -112,7 +113,6 @@ public final class Sandbox implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stop);
 
         ArchiveSettings settings = archive.bean("archiveSettings", ArchiveSettings.class);
-        s3.createBucket(settings.bucket());
         out.printf(Locale.ROOT, "Kafka at %s, S3 at %s. The archiver reads topic %s and writes to s3://%s/%s%n",
                 kafka.bootstrapServers(), s3.endpoint(), traffic.topic(), settings.bucket(), settings.prefix());
         out.printf(Locale.ROOT, "Sending %,d events, metric_date from %s to %s, on %d partitions.%n", traffic.count(),
