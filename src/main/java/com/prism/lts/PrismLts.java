@@ -7,6 +7,9 @@ import java.util.concurrent.Callable;
 
 import com.prism.lts.app.ArchiveApplication;
 import com.prism.lts.config.InvalidSettingsException;
+import com.prism.lts.demo.SendCommand;
+import com.prism.lts.inspect.CatCommand;
+import com.prism.lts.inspect.LsCommand;
 import org.apache.camel.main.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,14 +17,15 @@ import picocli.CommandLine.Command;
 /** The command line of Prism LTS: one jar, one entry, a subcommand per job. */
 @Command(name = "prism-lts", mixinStandardHelpOptions = true,
         description = "Archives Avro events from Kafka into S3, one folder per metric_date.",
-        subcommands = {PrismLts.Run.class})
+        subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class})
 public final class PrismLts implements Runnable {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line with its error handling: a failure prints one line and exits non-zero. */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new PrismLts());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             InvalidSettingsException invalid = findCause(e, InvalidSettingsException.class);

@@ -41,25 +41,14 @@ public final class RegistrySchemaSource implements SchemaSource {
 
     @Override
     public Schema schema(int id) throws RecordRejectedException, IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve("schemas/ids/" + id))
-                .timeout(TIMEOUT)
-                .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
-        authorization.ifPresent(value -> request.header("Authorization", value));
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking " + describe() + " for schema " + id, e);
-        }
+        HttpResponse<String> response = send(request("schemas/ids/" + id).GET(), "schema " + id);
         if (response.statusCode() == 404) {
             throw new RecordRejectedException(RejectReason.UNKNOWN_SCHEMA,
                     "schema id " + id + " is not in " + describe());
         }
         if (response.statusCode() != 200) {
             throw new IOException(describe() + " answered HTTP " + response.statusCode() + " for schema " + id
-                    + (response.statusCode() == 401 || response.statusCode() == 403
-                            ? ": check prism.schema-registry.username and prism.schema-registry.password" : ""));
+                    + credentialsHint(response));
         }
         JsonNode body = JSON.readTree(response.body());
         String type = body.path("schemaType").asText("AVRO");
@@ -68,6 +57,49 @@ public final class RegistrySchemaSource implements SchemaSource {
                     "schema id " + id + " is a " + type + " schema, not Avro");
         }
         return SchemaSource.parse(id, body.path("schema").asText(), describe());
+    }
+
+    /**
+     * Registers {@code schema} under {@code subject} ({@code POST /subjects/{subject}/versions}) and returns the id
+     * the registry gave it: how a producer makes its schema known before it sends.
+     */
+    public int register(String subject, Schema schema) throws IOException {
+        String body = JSON.createObjectNode().put("schema", schema.toString()).toString();
+        HttpResponse<String> response = send(request("subjects/" + subject + "/versions")
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), "subject " + subject);
+        if (response.statusCode() != 200) {
+            throw new IOException(describe() + " did not register the schema of subject " + subject + ": HTTP "
+                    + response.statusCode() + credentialsHint(response));
+        }
+        JsonNode id = JSON.readTree(response.body()).path("id");
+        if (!id.canConvertToInt()) {
+            throw new IOException(describe() + " registered the schema of subject " + subject
+                    + " but answered no id: " + response.body());
+        }
+        return id.asInt();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path))
+                .timeout(TIMEOUT)
+                .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        return request;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String what) throws IOException {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking " + describe() + " about " + what, e);
+        }
+    }
+
+    private static String credentialsHint(HttpResponse<String> response) {
+        return response.statusCode() == 401 || response.statusCode() == 403
+                ? ": check prism.schema-registry.username and prism.schema-registry.password" : "";
     }
 
     @Override

@@ -1,5 +1,8 @@
 package com.prism.lts.upload;
 
+import java.net.URI;
+import java.util.Optional;
+
 import com.prism.lts.config.ArchiveSettings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,20 +18,25 @@ public final class S3Clients {
     private S3Clients() {
     }
 
+    public static S3Client create(ArchiveSettings settings) {
+        return create(settings.region(), settings.pathStyle(), settings.s3Endpoint(), settings.accessKey(),
+                settings.secretKey(), Math.max(50, 2 * settings.uploadConcurrency()));
+    }
+
     /**
      * Without an access key the AWS default credential chain applies: environment, profile, container and, with the
      * STS module on the class path, web identity (IRSA on EKS).
      */
-    public static S3Client create(ArchiveSettings settings) {
+    public static S3Client create(String region, boolean pathStyle, Optional<URI> endpoint,
+            Optional<String> accessKey, Optional<String> secretKey, int maxConnections) {
         S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .forcePathStyle(settings.pathStyle())
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(
-                        Math.max(50, 2 * settings.uploadConcurrency())));
-        settings.s3Endpoint().ifPresent(builder::endpointOverride);
-        if (settings.accessKey().isPresent()) {
+                .region(Region.of(region))
+                .forcePathStyle(pathStyle)
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(maxConnections));
+        endpoint.ifPresent(builder::endpointOverride);
+        if (accessKey.isPresent()) {
             builder.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(settings.accessKey().get(), settings.secretKey().orElseThrow())));
+                    AwsBasicCredentials.create(accessKey.get(), secretKey.orElseThrow())));
         } else {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }

@@ -1,10 +1,12 @@
 package com.prism.lts.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -34,13 +36,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public static EmbeddedKafka start() {
+        return start(Optional.empty());
+    }
+
+    /**
+     * Keeps the broker's data under {@code directory}, and deletes it on {@link #close()}, instead of in a temporary
+     * folder that a shutdown hook deletes, which a broker still running when the JVM exits cannot survive.
+     */
+    public static EmbeddedKafka start(Path directory) {
+        return start(Optional.of(directory));
+    }
+
+    private static EmbeddedKafka start(Optional<Path> directory) {
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder()
+            TestKitNodes.Builder nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build();
-            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                    .setNumControllerNodes(1);
+            directory.ifPresent(nodes::setBaseDirectory);
+            KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
                     // a single node needs these, or consumer groups silently never join
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "1")

@@ -1,0 +1,83 @@
+package com.prism.lts.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+
+/**
+ * Gives a tool's option the value of the archiver setting it names in its {@code descriptionKey}, so that a tool run
+ * where the archiver runs looks at the same Kafka, registry and S3 without repeating them, and so that a default is
+ * written down once, in {@code application.properties}.
+ * <p>
+ * Sources in decreasing order of precedence, as for the archiver: environment variable ({@code prism.s3.bucket} ->
+ * {@code PRISM_S3_BUCKET}), system property, {@code config/application.properties} in the working directory, the
+ * built-in {@code application.properties}. An empty value counts as unset.
+ */
+public final class SettingDefaults implements IDefaultValueProvider {
+
+    private final Function<String, Optional<String>> lookup;
+
+    public SettingDefaults() {
+        this(fromEnvironment());
+    }
+
+    SettingDefaults(Function<String, Optional<String>> lookup) {
+        this.lookup = lookup;
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        String setting = arg.descriptionKey();
+        return setting == null || setting.isEmpty() ? null : value(setting).orElse(null);
+    }
+
+    /** The value the archiver will see for {@code setting}, if it has one. */
+    public Optional<String> value(String setting) {
+        return lookup.apply(setting);
+    }
+
+    /** The environment variable that overrides a setting. */
+    static String environmentName(String setting) {
+        return setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Function<String, Optional<String>> fromEnvironment() {
+        Path file = Path.of("config", "application.properties");
+        try {
+            Properties builtIn = load(SettingDefaults.class.getResourceAsStream("/application.properties"));
+            Properties local = load(Files.isRegularFile(file) ? Files.newInputStream(file) : null);
+            return setting -> firstSet(System.getenv(environmentName(setting)), System.getProperty(setting),
+                    local.getProperty(setting), builtIn.getProperty(setting));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Optional<String> firstSet(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value.trim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Properties load(InputStream in) throws IOException {
+        Properties properties = new Properties();
+        if (in != null) {
+            try (in) {
+                properties.load(in);
+            }
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,121 @@
+package com.prism.lts.demo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+import com.prism.lts.ToolFailure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka cluster that {@code send} writes to. Its address is tried first with a plain TCP connection: Kafka's
+ * clients retry an unreachable broker for a minute and then report a timeout that does not say why.
+ */
+final class KafkaTarget implements AutoCloseable {
+
+    private static final int CONNECT_TIMEOUT_MS = 3_000;
+    private static final int ANSWER_TIMEOUT_MS = 15_000;
+
+    private final String bootstrapServers;
+    private final Admin admin;
+
+    private KafkaTarget(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS));
+    }
+
+    /** @throws ToolFailure when none of the bootstrap servers accepts a connection */
+    static KafkaTarget connect(String bootstrapServers) {
+        String unreachable = null;
+        for (String server : bootstrapServers.split(",")) {
+            try (Socket socket = new Socket()) {
+                socket.connect(address(server.trim(), bootstrapServers), CONNECT_TIMEOUT_MS);
+                return new KafkaTarget(bootstrapServers);
+            } catch (IOException e) {
+                unreachable = server.trim() + " (" + (e instanceof UnknownHostException ? "unknown host"
+                        : e.getMessage()) + ")";
+            }
+        }
+        throw new ToolFailure("cannot reach Kafka at " + unreachable);
+    }
+
+    static InetSocketAddress address(String server, String all) {
+        int colon = server.lastIndexOf(':');
+        try {
+            return new InetSocketAddress(server.substring(0, colon).replaceAll("^\\[|]$", ""),
+                    Integer.parseInt(server.substring(colon + 1)));
+        } catch (RuntimeException e) {
+            throw new ToolFailure("the bootstrap servers must be host:port[,host:port...], not '" + all + "'");
+        }
+    }
+
+    /** Makes sure {@code topic} has at least {@code wanted} partitions, creating it with that many if it is missing. */
+    void requirePartitions(String topic, int wanted) {
+        int existing;
+        try {
+            existing = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw failure(e);
+            }
+            try {
+                await(admin.createTopics(List.of(new NewTopic(topic, Optional.of(wanted), Optional.empty()))).all());
+            } catch (ExecutionException notCreated) {
+                throw failure(notCreated);
+            }
+            return;
+        }
+        if (existing < wanted) {
+            throw new ToolFailure("topic " + topic + " has fewer partitions (" + existing + ") than the " + wanted
+                    + " asked for: send with --partitions " + existing + ", or add partitions to the topic");
+        }
+    }
+
+    private static <T> T await(KafkaFuture<T> answer) throws ExecutionException {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailure("interrupted while waiting for Kafka");
+        }
+    }
+
+    private ToolFailure failure(ExecutionException e) {
+        if (e.getCause() instanceof TimeoutException) {
+            return new ToolFailure("Kafka at " + bootstrapServers + " did not answer within "
+                    + ANSWER_TIMEOUT_MS / 1000 + " s");
+        }
+        return new ToolFailure("Kafka at " + bootstrapServers + " refused: " + e.getCause().getMessage());
+    }
+
+    KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, ANSWER_TIMEOUT_MS,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
