@@ -215,6 +215,10 @@ public final class Benchmark {
         private Result measure(MeasuredRun runs, String run, String scenario, Dataset data, String bucket,
                 Map<String, String> settings, String heap, Function<List<String>, JavaProcess> launch,
                 Function<JavaProcess, MostOpen> mostOpen) {
+            // settings given to the benchmark itself win over all: how to compare a codec or a tuning
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(name -> name.startsWith("prism.") || name.startsWith("camel."))
+                    .forEach(name -> settings.put(name, System.getProperty(name)));
             Path gcLog = file(run, data, "gc.log");
             List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap, JvmUsage.gcLogOption(gcLog)));
             Path recording = file(run, data, "jfr");
@@ -237,10 +241,6 @@ public final class Benchmark {
                 s3.createBucket(bucket);
                 settings.put("prism.s3.bucket", bucket);
             }
-            // settings given to the benchmark itself go to every contestant: how to compare a codec or a tuning
-            System.getProperties().stringPropertyNames().stream()
-                    .filter(name -> name.startsWith("prism.") || name.startsWith("camel."))
-                    .forEach(name -> settings.put(name, System.getProperty(name)));
             return settings;
         }
 

@@ -97,9 +97,12 @@ final class MeasuredRun {
                 archived = sum(objects, object -> Long.parseLong(s3.metadata(bucket, object.key())
                         .get(AvroBatchWriter.META_RECORD_COUNT)));
             }
-            out.printf("[%s] done: every record committed after %.1f s, %,d files%n", run, seconds, files);
+            out.printf("[%s] done: every record committed after %.1f s, %,d files; CPU seconds by thread: %s%n", run,
+                    seconds, files, usage.cpuByThreads().entrySet().stream()
+                            .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).toList());
             return new Result(run, scenario, data.records(), data.valueBytes(), seconds,
-                    usage.cpu().toNanos() / 1e9, serversCpu, usage.peakHeapBytes(), usage.liveHeapBytes(), usage.peakRssBytes(),
+                    usage.cpuSeconds(), usage.cpuByThreads(), serversCpu, usage.peakHeapBytes(),
+                    usage.heapAfterGcBytes(), usage.peakRssBytes(),
                     files, archived, open.batches(), open.bytes());
         } finally {
             process.close();
@@ -125,7 +128,7 @@ final class MeasuredRun {
     }
 
     private static double cpuSeconds(List<ProcessHandle> processes) {
-        return processes.stream().mapToDouble(p -> JvmUsage.ofRunning(p).cpu().toNanos() / 1e9).sum();
+        return processes.stream().mapToDouble(JvmUsage::cpuSeconds).sum();
     }
 
     private static String tail(String log) {

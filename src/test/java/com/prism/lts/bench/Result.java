@@ -1,5 +1,7 @@
 package com.prism.lts.bench;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -7,13 +9,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * record was committed: start-up is part of the job.
  *
  * @param cpuSeconds        CPU time of the contestant's JVM, start-up included
+ * @param cpuByThreads      the same, by kind of thread (application, GC, JIT)
  * @param serversCpuSeconds CPU time the broker and the S3 server spent meanwhile, serving it
  * @param mostOpenBatches   the most batches open at once, -1 where the contestant does not tell
  * @param mostOpenBytes     the most event bytes open batches held at once, -1 where the contestant does not tell
  */
 record Result(String run, String scenario, long records, long valueBytes, double seconds, double cpuSeconds,
-        double serversCpuSeconds, long peakHeapBytes, long liveHeapBytes, long peakRssBytes, long files, long archivedRecords,
-        long mostOpenBatches, long mostOpenBytes) {
+        Map<String, Double> cpuByThreads, double serversCpuSeconds, long peakHeapBytes, long heapAfterGcBytes,
+        long peakRssBytes, long files, long archivedRecords, long mostOpenBatches, long mostOpenBytes) {
 
     @JsonProperty
     double recordsPerSecond() {

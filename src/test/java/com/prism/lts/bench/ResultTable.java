@@ -13,7 +13,7 @@ final class ResultTable {
 
     static String format(Benchmark.Report report) {
         StringBuilder table = new StringBuilder();
-        table.append(String.format(ROW, "", "records/s", "MB/s", "CPU s/M rec", "servers' CPU", "heap peak/live", "RSS MB",
+        table.append(String.format(ROW, "", "records/s", "MB/s", "CPU s/M rec", "servers' CPU", "heap peak/after GC", "RSS MB",
                 "files", "PUTs/s", "seconds", "most open"));
         Set<String> scenarios = new LinkedHashSet<>();
         report.results().forEach(r -> scenarios.add(r.scenario()));
@@ -36,7 +36,7 @@ final class ResultTable {
                 String.format("%.1f", r.megabytesPerSecond()),
                 String.format("%.1f", r.cpuSecondsPerMillionRecords()),
                 String.format("%.1f", r.serversCpuSecondsPerMillionRecords()),
-                megabytes(r.peakHeapBytes()) + " / " + megabytes(r.liveHeapBytes()) + " MB",
+                megabytes(r.peakHeapBytes()) + " / " + megabytes(r.heapAfterGcBytes()) + " MB",
                 megabytes(r.peakRssBytes()),
                 wroteFiles ? String.format("%,d", r.files()) : "-",
                 wroteFiles ? String.format("%,.0f", r.putsPerSecond()) : "-",
