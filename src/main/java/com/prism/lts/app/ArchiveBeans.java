@@ -68,7 +68,8 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("commitWatermark", watermark);
         registry.bind("archivingConsumers", new ArchivingConsumerFactory(watermark, dayBatches::waitingUploads,
                 settings.maxWaitingUploads(), settings.commitIntervalMs()));
-        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context)));
+        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context),
+                settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
         registry.bind("chooseDay", new ChooseDay(metricDate, watermark));
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, watermark, metrics));
         registry.bind("dayBatches", dayBatches);
