@@ -130,10 +130,10 @@ public final class Benchmark {
                 S3Process s3 = S3Process.start(directory.resolve("s3"))) {
             out.println("Kafka broker at " + kafka.bootstrapServers() + ", S3 server at " + s3.endpoint()
                     + ", each in its own JVM");
+            s3.warmUp((int) Math.max(100, options.records() / 250), out);
             Path schemas = directory.resolve("schemas");
             Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-            MeasuredRun runs = new MeasuredRun(kafka, s3, List.of(kafka.handle(), s3.handle()), options.timeout(),
-                    out);
+            MeasuredRun runs = new MeasuredRun(kafka, kafka.handle(), s3, s3.handle(), options.timeout(), out);
             Contestants contestants = new Contestants(kafka, s3, schemas);
 
             if (!Collections.disjoint(options.runs(), Set.of("read-limit", "hand-written", "prism"))) {

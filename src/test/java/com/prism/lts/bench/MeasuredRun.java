@@ -30,7 +30,8 @@ final class MeasuredRun {
 
     private final KafkaBroker kafka;
     private final S3Server s3;
-    private final List<ProcessHandle> servers;
+    private final ProcessHandle broker;
+    private final ProcessHandle s3Server;
     private final Duration timeout;
     private final PrintStream out;
 
@@ -40,11 +41,16 @@ final class MeasuredRun {
         static final MostOpen UNKNOWN = new MostOpen(-1, -1);
     }
 
-    /** @param servers the broker's and the S3 server's processes, whose CPU time serving the contestant is counted */
-    MeasuredRun(KafkaBroker kafka, S3Server s3, List<ProcessHandle> servers, Duration timeout, PrintStream out) {
+    /**
+     * @param broker   the broker's process, whose CPU time serving the contestant is counted
+     * @param s3Server the S3 server's process, likewise
+     */
+    MeasuredRun(KafkaBroker kafka, ProcessHandle broker, S3Server s3, ProcessHandle s3Server, Duration timeout,
+            PrintStream out) {
         this.kafka = kafka;
         this.s3 = s3;
-        this.servers = servers;
+        this.broker = broker;
+        this.s3Server = s3Server;
         this.timeout = timeout;
         this.out = out;
     }
@@ -57,7 +63,8 @@ final class MeasuredRun {
             Supplier<JavaProcess> launch, Function<JavaProcess, MostOpen> mostOpen) {
         out.printf("%n[%s] %s: %,d records of %s%n", run, scenario, data.records(), data.topic());
         long started = System.nanoTime();
-        double serversCpuBefore = cpuSeconds(servers);
+        double brokerCpuBefore = JvmUsage.cpuSeconds(broker);
+        double s3CpuBefore = JvmUsage.cpuSeconds(s3Server);
         JavaProcess process = launch.get();
         try {
             long nextProgress = started + PROGRESS.toNanos();
@@ -85,7 +92,8 @@ final class MeasuredRun {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             JvmUsage usage = JvmUsage.ofRunning(process.handle());
-            double serversCpu = cpuSeconds(servers) - serversCpuBefore;
+            double brokerCpu = JvmUsage.cpuSeconds(broker) - brokerCpuBefore;
+            double s3Cpu = JvmUsage.cpuSeconds(s3Server) - s3CpuBefore;
             MostOpen open = mostOpen.apply(process);
             process.terminate();
             usage = usage.heap(gcLog);
@@ -101,7 +109,7 @@ final class MeasuredRun {
                     seconds, files, usage.cpuByThreads().entrySet().stream()
                             .map(e -> String.format("%s %.1f", e.getKey(), e.getValue())).toList());
             return new Result(run, scenario, data.records(), data.valueBytes(), seconds,
-                    usage.cpuSeconds(), usage.cpuByThreads(), serversCpu, usage.peakHeapBytes(),
+                    usage.cpuSeconds(), usage.cpuByThreads(), brokerCpu, s3Cpu, usage.peakHeapBytes(),
                     usage.heapAfterGcBytes(), usage.peakRssBytes(),
                     files, archived, open.batches(), open.bytes());
         } finally {
@@ -125,10 +133,6 @@ final class MeasuredRun {
         } finally {
             threads.shutdownNow();
         }
-    }
-
-    private static double cpuSeconds(List<ProcessHandle> processes) {
-        return processes.stream().mapToDouble(JvmUsage::cpuSeconds).sum();
     }
 
     private static String tail(String log) {

@@ -10,12 +10,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param cpuSeconds        CPU time of the contestant's JVM, start-up included
  * @param cpuByThreads      the same, by kind of thread (application, GC, JIT)
- * @param serversCpuSeconds CPU time the broker and the S3 server spent meanwhile, serving it
+ * @param brokerCpuSeconds  CPU time the broker spent meanwhile, serving it
+ * @param s3CpuSeconds      CPU time the S3 server spent meanwhile, serving it
  * @param mostOpenBatches   the most batches open at once, -1 where the contestant does not tell
  * @param mostOpenBytes     the most event bytes open batches held at once, -1 where the contestant does not tell
  */
 record Result(String run, String scenario, long records, long valueBytes, double seconds, double cpuSeconds,
-        Map<String, Double> cpuByThreads, double serversCpuSeconds, long peakHeapBytes, long heapAfterGcBytes,
+        Map<String, Double> cpuByThreads, double brokerCpuSeconds, double s3CpuSeconds, long peakHeapBytes, long heapAfterGcBytes,
         long peakRssBytes, long files, long archivedRecords, long mostOpenBatches, long mostOpenBytes) {
 
     @JsonProperty
@@ -35,8 +36,13 @@ record Result(String run, String scenario, long records, long valueBytes, double
     }
 
     @JsonProperty
-    double serversCpuSecondsPerMillionRecords() {
-        return serversCpuSeconds / (records / 1e6);
+    double brokerCpuSecondsPerMillionRecords() {
+        return brokerCpuSeconds / (records / 1e6);
+    }
+
+    @JsonProperty
+    double s3CpuSecondsPerMillionRecords() {
+        return s3CpuSeconds / (records / 1e6);
     }
 
     @JsonProperty

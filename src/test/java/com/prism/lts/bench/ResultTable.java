@@ -6,15 +6,15 @@ import java.util.Set;
 /** The benchmark's results as a table for people: one block per scenario, then the ratios. */
 final class ResultTable {
 
-    private static final String ROW = "  %-13s %11s %8s %12s %12s %16s %8s %7s %8s %8s %15s%n";
+    private static final String ROW = "  %-13s %11s %8s %12s %7s %7s %19s %7s %7s %7s %8s %15s%n";
 
     private ResultTable() {
     }
 
     static String format(Benchmark.Report report) {
         StringBuilder table = new StringBuilder();
-        table.append(String.format(ROW, "", "records/s", "MB/s", "CPU s/M rec", "servers' CPU", "heap peak/after GC", "RSS MB",
-                "files", "PUTs/s", "seconds", "most open"));
+        table.append(String.format(ROW, "", "records/s", "MB/s", "CPU s/M rec", "broker", "S3", "heap peak/after GC",
+                "RSS MB", "files", "PUTs/s", "seconds", "most open"));
         Set<String> scenarios = new LinkedHashSet<>();
         report.results().forEach(r -> scenarios.add(r.scenario()));
         for (String scenario : scenarios) {
@@ -35,7 +35,8 @@ final class ResultTable {
                 String.format("%,.0f", r.recordsPerSecond()),
                 String.format("%.1f", r.megabytesPerSecond()),
                 String.format("%.1f", r.cpuSecondsPerMillionRecords()),
-                String.format("%.1f", r.serversCpuSecondsPerMillionRecords()),
+                String.format("%.1f", r.brokerCpuSecondsPerMillionRecords()),
+                String.format("%.1f", r.s3CpuSecondsPerMillionRecords()),
                 megabytes(r.peakHeapBytes()) + " / " + megabytes(r.heapAfterGcBytes()) + " MB",
                 megabytes(r.peakRssBytes()),
                 wroteFiles ? String.format("%,d", r.files()) : "-",
