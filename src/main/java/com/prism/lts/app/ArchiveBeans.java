@@ -41,8 +41,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
  * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code isRejected}, {@code dayBatches},
- * {@code dayBatchesController}, {@code makeRoom}, {@code batchTimeout}, {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile},
- * {@code failedAttempt} and {@code archivingConsumers}.
+ * {@code dayBatchesController}, {@code makeRoom}, {@code batchTimeout}, {@code uploadThreads}, {@code writeAvroFile},
+ * {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile}, {@code failedAttempt} and
+ * {@code archivingConsumers}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 

@@ -180,7 +180,8 @@ public final class Benchmark {
         }
 
         Result handWritten(MeasuredRun runs, String scenario, Dataset data) {
-            return baseline(runs, HAND_WRITTEN, HandWrittenArchiver.class, scenario, data, bucket(HAND_WRITTEN, data.topic()));
+            return baseline(runs, HAND_WRITTEN, HandWrittenArchiver.class, scenario, data,
+                    bucket(HAND_WRITTEN, data.topic()));
         }
 
         private Result baseline(MeasuredRun runs, String run, Class<?> main, String scenario, Dataset data,
@@ -243,7 +244,6 @@ public final class Benchmark {
             }
             return settings;
         }
-
     }
 
     private Path file(String run, Dataset data, String extension) {
@@ -262,7 +262,8 @@ public final class Benchmark {
                           uri: "platform-http:%s"
                           steps:
                             - setBody:
-                                simple: "${bean:dayBatches?method=mostOpenBatches} ${bean:dayBatches?method=mostOpenBytes}"
+                                simple: >-
+                                  ${bean:dayBatches?method=mostOpenBatches} ${bean:dayBatches?method=mostOpenBytes}
                     """.formatted(REPORT_PATH));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -66,7 +66,8 @@ record JvmUsage(double cpuSeconds, Map<String, Double> cpuByThreads, long peakRs
             // a thread that ended while being read; or the process is gone, which the caller notices
             throw new IllegalStateException("cannot read the usage of process " + process.pid(), e);
         }
-        byThreads.put("ended threads", Math.max(0, cpu - byThreads.values().stream().mapToDouble(Double::doubleValue).sum()));
+        double live = byThreads.values().stream().mapToDouble(Double::doubleValue).sum();
+        byThreads.put("ended threads", Math.max(0, cpu - live));
         return new JvmUsage(cpu, byThreads, peakRss, 0, 0);
     }
 

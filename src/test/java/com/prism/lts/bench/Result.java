@@ -16,8 +16,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param mostOpenBytes     the most event bytes open batches held at once, -1 where the contestant does not tell
  */
 record Result(String run, String scenario, long records, long valueBytes, double seconds, double cpuSeconds,
-        Map<String, Double> cpuByThreads, double brokerCpuSeconds, double s3CpuSeconds, long peakHeapBytes, long heapAfterGcBytes,
-        long peakRssBytes, long files, long archivedRecords, long mostOpenBatches, long mostOpenBytes) {
+        Map<String, Double> cpuByThreads, double brokerCpuSeconds, double s3CpuSeconds, long peakHeapBytes,
+        long heapAfterGcBytes, long peakRssBytes, long files, long archivedRecords, long mostOpenBatches,
+        long mostOpenBytes) {
 
     @JsonProperty
     double recordsPerSecond() {

@@ -64,9 +64,9 @@ final class S3Process extends S3Server {
         long started = System.nanoTime();
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
-            List<Future<PutObjectResponse>> sent = IntStream.range(0, puts).mapToObj(i -> threads.submit(() -> client().putObject(
-                    b -> b.bucket(bucket).key("warm-up/" + i).ifNoneMatch("*").metadata(Map.of("record-count", "250")),
-                    RequestBody.fromBytes(file)))).toList();
+            List<Future<PutObjectResponse>> sent = IntStream.range(0, puts).mapToObj(i -> threads.submit(
+                    () -> client().putObject(b -> b.bucket(bucket).key("warm-up/" + i).ifNoneMatch("*")
+                            .metadata(Map.of("record-count", "250")), RequestBody.fromBytes(file)))).toList();
             for (Future<PutObjectResponse> put : sent) {
                 put.get();
             }
