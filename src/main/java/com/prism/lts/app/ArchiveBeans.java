@@ -36,6 +36,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -45,10 +47,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
- * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code dayBatches}, {@code dayBatchesController},
- * {@code uploadThreads}, {@code writeAvroFile}, {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile},
- * {@code failedAttempt} and {@code archivingConsumers}; and the health checks {@code kafkaReadiness},
- * {@code s3Readiness} and {@code routesLiveness}.
+ * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code isRejected}, {@code dayBatches},
+ * {@code dayBatchesController}, {@code makeRoom}, {@code batchTimeout}, {@code uploadThreads}, {@code writeAvroFile},
+ * {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile}, {@code failedAttempt} and
+ * {@code archivingConsumers}; and the health checks {@code kafkaReadiness}, {@code s3Readiness} and
+ * {@code routesLiveness}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
@@ -76,11 +79,17 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archiveMetrics", metrics);
         registry.bind("commitWatermark", watermark);
         registry.bind("archivingConsumers", consumers);
-        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context)));
+        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context),
+                settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
         registry.bind("chooseDay", new ChooseDay(metricDate, watermark));
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, watermark, metrics));
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());
+        // Steps every record takes, bound as a Processor, a Predicate and an Expression: a bean: or method: call
+        // would bind parameters by reflection for each record (measured by the benchmark, README "Performance")
+        registry.bind("isRejected", (Predicate) DeadLetters::isRejected);
+        registry.bind("makeRoom", (Processor) dayBatches::makeRoom);
+        registry.bind("batchTimeout", dayBatches.timeout());
         registry.bind("uploadThreads", uploadThreads(context, settings.uploadConcurrency()));
         registry.bind("writeAvroFile", new AvroBatchWriter(settings.prefix(), settings.codec()));
         registry.bind("archiveS3", s3);

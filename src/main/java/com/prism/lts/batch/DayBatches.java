@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.processor.aggregate.DefaultAggregateController;
+import org.apache.camel.support.ExpressionAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,19 @@ public final class DayBatches implements AggregationStrategy {
             batchExchange.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
         }
         return batchExchange;
+    }
+
+    /**
+     * {@link #timeoutFor} as the aggregator's completion timeout expression. It is evaluated for every record: as an
+     * expression it costs a method call, where a {@code method:} call costs a bean invocation with parameter binding.
+     */
+    public Expression timeout() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange recordExchange) {
+                return timeoutFor(recordExchange);
+            }
+        };
     }
 
     /**

@@ -5,36 +5,68 @@ import com.prism.lts.deadletter.RecordRejectedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The route's decode step: reads the Kafka record's value as an Avro event. A record that can never be decoded is
- * marked for the dead-letter topic; any other failure is thrown, and the route's error handler retries it.
+ * marked for the dead-letter topic. Any other failure (the schema registry cannot be reached) is retried here, with
+ * exponential backoff, until the record decodes or the application stops, holding up its consumer meanwhile.
+ * <p>
+ * The retry lives here rather than in the route's error handler because a redelivering error handler copies every
+ * exchange before every step it guards, in case it has to redeliver: for the steps every record takes that copying
+ * cost more than the steps themselves (README, "Performance"), and this is the only one of them that waits for
+ * something outside.
  */
 public final class DecodeEvent implements Processor {
 
     /** Exchange property holding the {@link DecodedEvent}; the body keeps the original bytes. */
     public static final String EVENT = "PrismEvent";
 
-    private final EventDecoder decoder;
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeEvent.class);
 
-    public DecodeEvent(EventDecoder decoder) {
+    private final EventDecoder decoder;
+    private final long initialDelayMs;
+    private final long maxDelayMs;
+
+    public DecodeEvent(EventDecoder decoder, long initialDelayMs, long maxDelayMs) {
         this.decoder = decoder;
+        this.initialDelayMs = initialDelayMs;
+        this.maxDelayMs = maxDelayMs;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        if (exchange.getContext().isStopping()) {
-            // Open batches are being written out for the last time: a record batched now would miss that, so it
-            // is left unread, uncommitted, for the next start.
-            exchange.setRouteStop(true);
-            return;
-        }
         String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
         byte[] value = exchange.getMessage().getBody(byte[].class);
-        try {
-            exchange.setProperty(EVENT, decoder.decode(topic, value));
-        } catch (RecordRejectedException rejection) {
-            DeadLetters.reject(exchange, rejection);
+        long delay = initialDelayMs;
+        for (int attempt = 1; !leftForNextStart(exchange); attempt++) {
+            try {
+                exchange.setProperty(EVENT, decoder.decode(topic, value));
+                return;
+            } catch (RecordRejectedException rejection) {
+                DeadLetters.reject(exchange, rejection);
+                return;
+            } catch (Exception transientFault) {
+                LOG.warn("Reading {}-{} offset {} failed, attempt {}; will retry in {} ms: {}", topic,
+                        exchange.getMessage().getHeader(KafkaConstants.PARTITION),
+                        exchange.getMessage().getHeader(KafkaConstants.OFFSET), attempt, delay,
+                        transientFault.toString());
+                Thread.sleep(delay);
+                delay = Math.min(maxDelayMs, delay * 2);
+            }
         }
+    }
+
+    /**
+     * While the application stops, open batches are written out for the last time: a record batched now would miss
+     * that, so it is left unread, uncommitted, for the next start.
+     */
+    private static boolean leftForNextStart(Exchange exchange) {
+        if (exchange.getContext().isStopping()) {
+            exchange.setRouteStop(true);
+            return true;
+        }
+        return false;
     }
 }

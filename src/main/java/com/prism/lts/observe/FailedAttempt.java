@@ -39,8 +39,7 @@ public final class FailedAttempt implements Processor {
             LOG.warn("Upload of {} ({}) failed, attempt {}; will retry: {}",
                     exchange.getMessage().getHeader(AWS2S3Constants.KEY), batch, attempt, cause);
         } else {
-            LOG.warn("{} {}-{} offset {} failed, attempt {}; will retry: {}",
-                    DeadLetters.isRejected(exchange) ? "Dead-lettering" : "Reading",
+            LOG.warn("Sending {}-{} offset {} to the dead-letter topic failed, attempt {}; will retry: {}",
                     exchange.getMessage().getHeader(KafkaConstants.TOPIC),
                     exchange.getMessage().getHeader(KafkaConstants.PARTITION),
                     exchange.getMessage().getHeader(KafkaConstants.OFFSET), attempt, cause);

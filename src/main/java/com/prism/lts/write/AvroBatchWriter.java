@@ -96,7 +96,8 @@ public final class AvroBatchWriter implements Processor {
         return out.toByteArray();
     }
 
-    private static Map<String, String> objectMetadata(ArchiveBatch batch) {
+    /** The S3 user metadata of the batch's file. */
+    public static Map<String, String> objectMetadata(ArchiveBatch batch) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(META_RECORD_COUNT, Integer.toString(batch.size()));
         metadata.put(META_FIRST_OFFSET, Long.toString(batch.firstOffset()));

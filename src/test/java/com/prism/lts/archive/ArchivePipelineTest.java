@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.EmbeddedS3;
-import com.prism.lts.testing.EmbeddedS3.ArchiveFile;
+import com.prism.lts.testing.S3Server.ArchiveFile;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;

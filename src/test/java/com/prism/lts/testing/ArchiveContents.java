@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.prism.lts.testing.EmbeddedS3.ArchiveFile;
+import com.prism.lts.testing.S3Server.ArchiveFile;
 import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.Provenance;
 import org.apache.avro.generic.GenericRecord;
@@ -13,7 +13,7 @@ import org.apache.avro.generic.GenericRecord;
 /** Everything in an archive bucket, read back with Avro's own reader: what the tests compare with what was sent. */
 public record ArchiveContents(Map<String, ArchiveFile> files) {
 
-    public static ArchiveContents read(EmbeddedS3 s3, String bucket, String prefix) {
+    public static ArchiveContents read(S3Server s3, String bucket, String prefix) {
         Map<String, ArchiveFile> files = new HashMap<>();
         for (String key : s3.keys(bucket, prefix)) {
             files.put(key, s3.read(bucket, key));

@@ -11,7 +11,7 @@ public final class TestSettings {
     private TestSettings() {
     }
 
-    public static Map<String, String> of(EmbeddedKafka kafka, EmbeddedS3 s3, Path schemas, String topic) {
+    public static Map<String, String> of(KafkaBroker kafka, S3Server s3, Path schemas, String topic) {
         Map<String, String> settings = new HashMap<>(s3.settings());
         settings.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
         settings.put("prism.kafka.group-id", "prism-test-" + UUID.randomUUID());

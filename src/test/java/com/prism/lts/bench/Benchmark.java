@@ -1,0 +1,327 @@
+package com.prism.lts.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.prism.lts.bench.MeasuredRun.MostOpen;
+import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.testing.ArchiveProcess;
+import com.prism.lts.testing.Events;
+import com.prism.lts.testing.JavaProcess;
+import com.prism.lts.testing.KafkaBroker;
+import com.prism.lts.testing.S3Server;
+import com.prism.lts.testing.TestSettings;
+
+/**
+ * How fast Prism LTS archives, next to the limits of the machine it runs on. A Kafka broker and an S3 server start,
+ * each in a JVM of its own; a data set is preloaded; then, one after the other on the same data, each in a JVM of its
+ * own with the same heap and a fresh consumer group and bucket: the read limit ({@link ReadLimit}), the hand-written
+ * limit ({@link HandWrittenArchiver}) and Prism LTS itself ({@code prism-lts run} with the shipped route and
+ * settings). A second scenario, history at once, gives Prism LTS ten years of days in random order in one partition
+ * and a 256 MB heap. Prints a table as it goes and writes {@code results.json}.
+ * <p>
+ * Options are system properties: {@code bench.records} (1,000,000), {@code bench.history-records} (365,000),
+ * {@code bench.heap} (512m), {@code bench.dir} (target/bench), {@code bench.profile} (false: true records each
+ * contestant with Java Flight Recorder and prints where it spent its CPU), {@code bench.timeout-s} (600, per run) and
+ * {@code bench.runs} (read-limit,hand-written,prism,history: which to run). Any {@code prism.*} or {@code camel.*}
+ * system property is handed to every contestant, to compare settings ({@code -Dprism.avro.codec=snappy}).
+ */
+public final class Benchmark {
+
+    static final String TOPIC = "ac-user-event";
+    static final int PARTITIONS = 6;
+    static final int DAYS = 30;
+    static final String HISTORY_TOPIC = "history";
+    static final int HISTORY_DAYS = 3650;
+    static final String HISTORY_HEAP = "256m";
+    /** Above the 3,650 days of the history, so that the byte bound alone decides which batch goes early. */
+    static final String HISTORY_MAX_OPEN_BATCHES = "4000";
+    /** Every contestant flushes a (partition, day) that stopped growing after this long. */
+    static final String QUIET_MS = "1000";
+
+    static final String INTERLEAVED = DAYS + " days interleaved, " + PARTITIONS + " partitions";
+    static final String HISTORY = "history at once: " + HISTORY_DAYS + " days in random order, 1 partition, "
+            + HISTORY_HEAP + " heap";
+
+    static final String READ_LIMIT = "read limit";
+    static final String HAND_WRITTEN = "hand-written";
+    static final String PRISM = "Prism LTS";
+
+    private static final String REPORT_PATH = "/bench/day-batches";
+
+    /** What to run, and where. */
+    record Options(long records, long historyRecords, String heap, Path directory, boolean profile, Duration timeout,
+            Set<String> runs) {
+
+        static final Set<String> ALL_RUNS = Set.of("read-limit", "hand-written", "prism", "history");
+
+        static Options fromSystemProperties() {
+            return new Options(Long.getLong("bench.records", 1_000_000), Long.getLong("bench.history-records", 365_000),
+                    System.getProperty("bench.heap", "512m"), Path.of(System.getProperty("bench.dir", "target/bench")),
+                    Boolean.getBoolean("bench.profile"), Duration.ofSeconds(Long.getLong("bench.timeout-s", 600)),
+                    Set.of(System.getProperty("bench.runs", String.join(",", ALL_RUNS)).split(",")));
+        }
+    }
+
+    /** Every result of one benchmark run, and where they were written. */
+    record Report(List<Result> results, Path file) {
+
+        Result result(String run, String scenario) {
+            return find(run, scenario).orElseThrow();
+        }
+
+        /** Prism LTS's throughput over another contestant's, on the same data; empty when either did not run. */
+        Optional<Double> prismTo(String run) {
+            return find(PRISM, INTERLEAVED).flatMap(prism -> find(run, INTERLEAVED).map(
+                    other -> prism.recordsPerSecond() / other.recordsPerSecond()));
+        }
+
+        private Optional<Result> find(String run, String scenario) {
+            return results.stream().filter(r -> r.run().equals(run) && r.scenario().equals(scenario)).findFirst();
+        }
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final Path directory;
+
+    private Benchmark(Options options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+        this.directory = options.directory().toAbsolutePath();
+    }
+
+    public static void main(String[] args) {
+        run(Options.fromSystemProperties(), System.out);
+    }
+
+    static Report run(Options options, PrintStream out) {
+        return new Benchmark(options, out).run();
+    }
+
+    private Report run() {
+        deleteRecursively(directory);
+        Map<String, Object> machine = Machine.describe();
+        out.println("Prism LTS benchmark, " + machine);
+        List<Result> results = new ArrayList<>();
+        try (KafkaProcess kafka = KafkaProcess.start(directory.resolve("kafka"));
+                S3Process s3 = S3Process.start(directory.resolve("s3"))) {
+            out.println("Kafka broker at " + kafka.bootstrapServers() + ", S3 server at " + s3.endpoint()
+                    + ", each in its own JVM");
+            s3.warmUp((int) Math.max(100, options.records() / 250), out);
+            Path schemas = directory.resolve("schemas");
+            Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
+            MeasuredRun runs = new MeasuredRun(kafka, kafka.handle(), s3, s3.handle(), options.timeout(), out);
+            Contestants contestants = new Contestants(kafka, s3, schemas);
+
+            if (!Collections.disjoint(options.runs(), Set.of("read-limit", "hand-written", "prism"))) {
+                Dataset events = Dataset.preload(kafka, TOPIC, PARTITIONS, options.records(),
+                        new DemoEvents(LocalDate.of(2018, 1, 1), DAYS, 1), out);
+                if (options.runs().contains("read-limit")) {
+                    results.add(contestants.readLimit(runs, INTERLEAVED, events));
+                }
+                if (options.runs().contains("hand-written")) {
+                    results.add(contestants.handWritten(runs, INTERLEAVED, events));
+                }
+                if (options.runs().contains("prism")) {
+                    results.add(contestants.prism(runs, INTERLEAVED, events, options.heap(), Map.of()));
+                }
+            }
+            if (options.runs().contains("history")) {
+                Dataset years = Dataset.preload(kafka, HISTORY_TOPIC, 1, options.historyRecords(),
+                        new DemoEvents(LocalDate.of(2009, 1, 1), HISTORY_DAYS, 2), out);
+                results.add(contestants.prism(runs, HISTORY, years, HISTORY_HEAP,
+                        Map.of("prism.flush.max-open-batches", HISTORY_MAX_OPEN_BATCHES)));
+            }
+        }
+        Report report = report(machine, results);
+        out.println();
+        out.print(ResultTable.format(report));
+        out.println("Results written to " + report.file());
+        return report;
+    }
+
+    /** The three contestants, each launched in a JVM of its own with the same heap and the same settings. */
+    private final class Contestants {
+        private final KafkaBroker kafka;
+        private final S3Server s3;
+        private final Path schemas;
+
+        Contestants(KafkaBroker kafka, S3Server s3, Path schemas) {
+            this.kafka = kafka;
+            this.s3 = s3;
+            this.schemas = schemas;
+        }
+
+        Result readLimit(MeasuredRun runs, String scenario, Dataset data) {
+            return baseline(runs, READ_LIMIT, ReadLimit.class, scenario, data, null);
+        }
+
+        Result handWritten(MeasuredRun runs, String scenario, Dataset data) {
+            return baseline(runs, HAND_WRITTEN, HandWrittenArchiver.class, scenario, data,
+                    bucket(HAND_WRITTEN, data.topic()));
+        }
+
+        private Result baseline(MeasuredRun runs, String run, Class<?> main, String scenario, Dataset data,
+                String bucket) {
+            Map<String, String> settings = settings(run, data, bucket);
+            return measure(runs, run, scenario, data, bucket, settings, options.heap(),
+                    jvmOptions -> JavaProcess.start(jvmOptions, settings, main.getName(), List.of(),
+                            file(run, data, "log")),
+                    process -> MostOpen.UNKNOWN);
+        }
+
+        /**
+         * Prism LTS as it ships, with one route added beside the archive route: it answers over HTTP how many
+         * batches were open at most, which nothing else in the application tells yet.
+         */
+        Result prism(MeasuredRun runs, String scenario, Dataset data, String heap, Map<String, String> tuning) {
+            String bucket = bucket(PRISM, data.topic());
+            Map<String, String> settings = settings(PRISM, data, bucket);
+            settings.putAll(tuning);
+            int reportPort = KafkaProcess.freePort();
+            settings.put("camel.server.enabled", "true");
+            settings.put("camel.server.host", "127.0.0.1");
+            settings.put("camel.server.port", Integer.toString(reportPort));
+            settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/*.java,file:"
+                    + reportRoute());
+            return measure(runs, PRISM, scenario, data, bucket, settings, heap,
+                    jvmOptions -> ArchiveProcess.start(jvmOptions, settings, file(PRISM, data, "log")),
+                    process -> mostOpen(reportPort));
+        }
+
+        /** Measures one contestant's JVM, with a GC log, and a flight recording when profiling. */
+        private Result measure(MeasuredRun runs, String run, String scenario, Dataset data, String bucket,
+                Map<String, String> settings, String heap, Function<List<String>, JavaProcess> launch,
+                Function<JavaProcess, MostOpen> mostOpen) {
+            // settings given to the benchmark itself win over all: how to compare a codec or a tuning
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(name -> name.startsWith("prism.") || name.startsWith("camel."))
+                    .forEach(name -> settings.put(name, System.getProperty(name)));
+            Path gcLog = file(run, data, "gc.log");
+            List<String> jvmOptions = new ArrayList<>(List.of("-Xmx" + heap, JvmUsage.gcLogOption(gcLog)));
+            Path recording = file(run, data, "jfr");
+            if (options.profile()) {
+                jvmOptions.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+            }
+            Result result = runs.measure(run, scenario, data, settings.get("prism.kafka.group-id"), bucket, gcLog,
+                    () -> launch.apply(jvmOptions), mostOpen);
+            if (options.profile()) {
+                out.print(JfrSummary.summarize(recording, 25));
+            }
+            return result;
+        }
+
+        private Map<String, String> settings(String run, Dataset data, String bucket) {
+            Map<String, String> settings = TestSettings.of(kafka, s3, schemas, data.topic());
+            settings.put("prism.kafka.group-id", "bench-" + slug(run) + "-" + data.topic());
+            settings.put("prism.flush.quiet-ms", QUIET_MS);
+            if (bucket != null) {
+                s3.createBucket(bucket);
+                settings.put("prism.s3.bucket", bucket);
+            }
+            return settings;
+        }
+    }
+
+    private Path file(String run, Dataset data, String extension) {
+        return directory.resolve(slug(run) + "-" + data.topic() + "." + extension);
+    }
+
+    private Path reportRoute() {
+        Path route = directory.resolve("routes").resolve("bench-report.yaml");
+        try {
+            Files.createDirectories(route.getParent());
+            Files.writeString(route, """
+                    # Added by the benchmark beside the shipped routes: the most batches (and event bytes) open at once
+                    - route:
+                        id: bench-report
+                        from:
+                          uri: "platform-http:%s"
+                          steps:
+                            - setBody:
+                                simple: >-
+                                  ${bean:dayBatches?method=mostOpenBatches} ${bean:dayBatches?method=mostOpenBytes}
+                    """.formatted(REPORT_PATH));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return route;
+    }
+
+    private static MostOpen mostOpen(int port) {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + REPORT_PATH)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().trim();
+            String[] numbers = body.split(" ");
+            return new MostOpen(Long.parseLong(numbers[0]), Long.parseLong(numbers[1]));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Prism LTS did not say how many batches it held open", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Report report(Map<String, Object> machine, List<Result> results) {
+        Report report = new Report(results, directory.resolve("results.json"));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("date", Instant.now().toString());
+        json.put("machine", machine);
+        json.put("options", options.toString());
+        json.put("prismToHandWritten", report.prismTo(HAND_WRITTEN).orElse(null));
+        json.put("prismToReadLimit", report.prismTo(READ_LIMIT).orElse(null));
+        json.put("results", results);
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.file().toFile(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return report;
+    }
+
+    /** Where {@code run} archives {@code topic}: a bucket of its own, made fresh for it. */
+    static String bucket(String run, String topic) {
+        return "bench-" + slug(run) + "-" + topic;
+    }
+
+    private static String slug(String run) {
+        return run.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package com.prism.lts.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.prism.lts.write.Provenance;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A small run of the whole benchmark, so that it never rots. It asserts what must hold however fast the machine is:
+ * every record archived and committed, by each contestant, and the results written. Never how fast.
+ */
+class BenchmarkTest {
+
+    static final Path DIRECTORY = Path.of("target", "bench-smoke");
+
+    @Test
+    void a_small_run_of_both_scenarios_archives_and_commits_every_record_and_writes_the_results() throws IOException {
+        Benchmark.Report report = Benchmark.run(new Benchmark.Options(12_000, 3_000, "512m", DIRECTORY, false,
+                Duration.ofMinutes(2), Benchmark.Options.ALL_RUNS), System.out);
+
+        assertThat(report.results()).extracting(Result::run).containsExactly(Benchmark.READ_LIMIT,
+                Benchmark.HAND_WRITTEN, Benchmark.PRISM, Benchmark.PRISM);
+        for (Result result : report.results()) {
+            assertThat(result.cpuSeconds()).as(result.run()).isPositive();
+            assertThat(result.peakRssBytes()).as(result.run()).isPositive();
+            assertThat(result.recordsPerSecond()).as(result.run()).isPositive();
+        }
+        Set<String> sent = allOffsets(12_000, Benchmark.PARTITIONS);
+        assertThat(archivedOffsets(Benchmark.HAND_WRITTEN, Benchmark.TOPIC)).isEqualTo(sent);
+        assertThat(archivedOffsets(Benchmark.PRISM, Benchmark.TOPIC)).isEqualTo(sent);
+        assertThat(archivedOffsets(Benchmark.PRISM, Benchmark.HISTORY_TOPIC)).isEqualTo(allOffsets(3_000, 1));
+        Result history = report.result(Benchmark.PRISM, Benchmark.HISTORY);
+        assertThat(history.archivedRecords()).isEqualTo(3_000);
+        assertThat(history.mostOpenBatches()).isBetween(1L, Long.parseLong(Benchmark.HISTORY_MAX_OPEN_BATCHES));
+
+        JsonNode written = new ObjectMapper().readTree(report.file().toFile());
+        assertThat(written.path("results")).hasSize(4);
+        assertThat(written.path("prismToHandWritten").asDouble()).isPositive();
+    }
+
+    /** Every record's offset, as "partition/offset": records of the data sets go round-robin over the partitions. */
+    private static Set<String> allOffsets(long records, int partitions) {
+        Set<String> offsets = new HashSet<>();
+        LongStream.range(0, records).forEach(i -> offsets.add(i % partitions + "/" + i / partitions));
+        return offsets;
+    }
+
+    /** The offsets named in the headers of the files that {@code run} left in its bucket, read straight from disk. */
+    private static Set<String> archivedOffsets(String run, String topic) throws IOException {
+        Path bucket = DIRECTORY.resolve("s3").resolve("objects").resolve(Benchmark.bucket(run, topic));
+        Set<String> offsets = new HashSet<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(bucket)) {
+            files = walk.filter(file -> file.toString().endsWith(".avro")).toList();
+        }
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file);
+                    DataFileStream<Object> stream = new DataFileStream<>(in, new GenericDatumReader<>())) {
+                Provenance provenance = Provenance.of(stream);
+                for (long offset : provenance.offsets()) {
+                    assertThat(offsets.add(provenance.partition() + "/" + offset)).as("archived once: " + file)
+                            .isTrue();
+                }
+            }
+        }
+        return offsets;
+    }
+}

@@ -1,0 +1,102 @@
+package com.prism.lts.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A main class of this project's test class path in a JVM of its own, its output in a log file: so that a test can
+ * kill it without warning, stop it with SIGTERM, or measure it alone.
+ */
+public class JavaProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    protected JavaProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Runs {@code java <jvmOptions> -cp <test class path> -D<properties> <mainClass> <args>}. */
+    public static JavaProcess start(List<String> jvmOptions, Map<String, String> properties, String mainClass,
+            List<String> args, Path log) {
+        return new JavaProcess(launch(jvmOptions, properties, mainClass, args, log), log);
+    }
+
+    protected static Process launch(List<String> jvmOptions, Map<String, String> properties, String mainClass,
+            List<String> args, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add(mainClass);
+        command.addAll(args);
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start " + mainClass, e);
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: nothing is flushed, nothing more is committed. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod; returns the exit code. */
+    public int terminate() {
+        process.destroy();
+        return awaitExit();
+    }
+
+    /** Waits for the process to exit on its own; returns the exit code. */
+    public int awaitExit() {
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the process did not exit; its log:\n" + log());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package com.prism.lts.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * A real Kafka broker the tests talk to, wherever it runs: in this JVM ({@link EmbeddedKafka}) or in a process of its
+ * own (the benchmark's).
+ */
+public abstract class KafkaBroker implements AutoCloseable {
+
+    /** What a single-node broker needs, or consumer groups silently never join; and quick group joins. */
+    public static final Map<String, String> SINGLE_NODE_CONFIG = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "1",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "true");
+
+    private final String bootstrapServers;
+    private final Admin admin;
+
+    protected KafkaBroker(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public void createTopic(String topic, int partitions) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topic " + topic, e);
+        }
+    }
+
+    public KafkaProducer<byte[], byte[]> producer() {
+        return producer(Map.of());
+    }
+
+    /** A producer with {@code overrides} on top of the tests' usual settings. */
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        config.putAll(overrides);
+        return new KafkaProducer<>(config);
+    }
+
+    /** The committed offset of each partition of {@code topic} for {@code group}; partitions without one are absent. */
+    public Map<Integer, Long> committed(String group, String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<Integer, Long> committed = new HashMap<>();
+            offsets.forEach((partition, offset) -> {
+                if (partition.topic().equals(topic) && offset != null) {
+                    committed.put(partition.partition(), offset.offset());
+                }
+            });
+            return committed;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the offsets of group " + group, e);
+        }
+    }
+
+    /** Every record of {@code topic} from its beginning up to its current end. */
+    public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    public Set<String> topics() {
+        try {
+            return admin.listTopics().names().get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Closes this side's client; subclasses stop the broker after it. */
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
