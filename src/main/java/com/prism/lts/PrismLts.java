@@ -11,6 +11,7 @@ import com.prism.lts.demo.SendCommand;
 import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
 import org.apache.camel.main.Main;
+import org.apache.camel.util.ObjectHelper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,8 +29,8 @@ public final class PrismLts implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new PrismLts());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            InvalidSettingsException invalid = findCause(e, InvalidSettingsException.class);
-            NoSuchFileException missing = findCause(e, NoSuchFileException.class);
+            InvalidSettingsException invalid = ObjectHelper.getException(InvalidSettingsException.class, e);
+            NoSuchFileException missing = ObjectHelper.getException(NoSuchFileException.class, e);
             if (invalid != null) {
                 cmd.getErr().println("prism-lts: " + invalid.getMessage());
                 return 2;
@@ -48,15 +49,6 @@ public final class PrismLts implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
-    }
-
-    static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return type.cast(cause);
-            }
-        }
-        return null;
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,

@@ -17,6 +17,7 @@ import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -44,7 +45,7 @@ public final class KafkaDeserializerDecoder implements EventDecoder {
         try {
             event = deserializer.deserialize(topic, value);
         } catch (RuntimeException e) {
-            if (causedByIo(e)) {
+            if (ObjectHelper.getException(IOException.class, e) != null) {
                 throw new IOException(deserializer.getClass().getName() + " could not reach what it needs", e);
             }
             throw new RecordRejectedException(RejectReason.INVALID_AVRO,
@@ -66,14 +67,5 @@ public final class KafkaDeserializerDecoder implements EventDecoder {
         writer.datumWriter().write(record, encoder);
         byte[] datum = bytes.toByteArray();
         return new DecodedEvent(writer.id(), record.getSchema(), record, datum, 0, datum.length);
-    }
-
-    private static boolean causedByIo(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 }
