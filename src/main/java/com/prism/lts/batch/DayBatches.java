@@ -97,7 +97,7 @@ public final class DayBatches implements AggregationStrategy {
      * How long the batch of this record may stay quiet before it is completed: the quiet period, cut short so that
      * the batch never outlives its maximum age.
      */
-    public long timeoutFor(Exchange recordExchange) {
+    private long timeoutFor(Exchange recordExchange) {
         String key = recordExchange.getProperty(BATCH_KEY, String.class);
         ArchiveBatch batch;
         synchronized (this) {
@@ -111,12 +111,12 @@ public final class DayBatches implements AggregationStrategy {
 
     /** Completes the oldest open batches until there is room for the record being routed. */
     public void makeRoom(Exchange recordExchange) {
-        ArchiveRecord record = recordExchange.getMessage().getBody(ArchiveRecord.class);
-        int incoming = record.event().length();
+        int incoming = recordExchange.getMessage().getBody(ArchiveRecord.class).event().length();
+        String key = recordExchange.getProperty(BATCH_KEY, String.class);
         while (true) {
             String oldest;
             synchronized (this) {
-                boolean full = open.size() >= maxOpenBatches && !open.containsKey(record.batchKey());
+                boolean full = open.size() >= maxOpenBatches && !open.containsKey(key);
                 if (!full && openBytes + incoming <= maxBufferedBytes) {
                     return;
                 }
@@ -146,8 +146,8 @@ public final class DayBatches implements AggregationStrategy {
         waiting.incrementAndGet();
     }
 
-    /** The batch left the pipeline: uploaded, or given up at shutdown. */
-    public void finished(ArchiveBatch batch) {
+    /** A finished batch is uploaded: it no longer waits. */
+    public void uploaded() {
         waiting.decrementAndGet();
     }
 

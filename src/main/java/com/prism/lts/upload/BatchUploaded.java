@@ -31,7 +31,7 @@ public final class BatchUploaded implements Processor {
     public void process(Exchange exchange) {
         ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
         batch.watermark().release(batch.firstOffset());
-        dayBatches.finished(batch);
+        dayBatches.uploaded();
         long fileBytes = exchange.getMessage().getHeader(AWS2S3Constants.CONTENT_LENGTH, 0L, Long.class);
         metrics.archived(batch.size(), fileBytes, Duration.ofNanos(
                 System.nanoTime() - exchange.getProperty(AvroBatchWriter.WRITTEN_AT, Long.class)));
