@@ -79,8 +79,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archiveMetrics", metrics);
         registry.bind("commitWatermark", watermark);
         registry.bind("archivingConsumers", consumers);
-        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context),
-                settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
+        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context), settings.retry()));
         registry.bind("chooseDay", new ChooseDay(metricDate, watermark));
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, watermark, metrics));
         registry.bind("dayBatches", dayBatches);
@@ -98,8 +97,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());
-        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(),
-                settings.retryInitialDelayMs(), settings.retryMaxDelayMs()));
+        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), settings.retry()));
     }
 
     /**

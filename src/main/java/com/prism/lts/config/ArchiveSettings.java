@@ -120,6 +120,11 @@ public record ArchiveSettings(
         }
     }
 
+    /** How transient faults are retried. */
+    public Backoff retry() {
+        return new Backoff(retryInitialDelayMs, retryMaxDelayMs);
+    }
+
     /** The dead-letter topic for records of {@code topic}: the setting with {@code {topic}} replaced. */
     public String deadLetterTopic(String topic) {
         return deadLetterTopic.replace("{topic}", topic);

@@ -1,5 +1,6 @@
 package com.prism.lts.decode;
 
+import com.prism.lts.config.Backoff;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RecordRejectedException;
 import org.apache.camel.Exchange;
@@ -26,20 +27,18 @@ public final class DecodeEvent implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DecodeEvent.class);
 
     private final EventDecoder decoder;
-    private final long initialDelayMs;
-    private final long maxDelayMs;
+    private final Backoff retry;
 
-    public DecodeEvent(EventDecoder decoder, long initialDelayMs, long maxDelayMs) {
+    public DecodeEvent(EventDecoder decoder, Backoff retry) {
         this.decoder = decoder;
-        this.initialDelayMs = initialDelayMs;
-        this.maxDelayMs = maxDelayMs;
+        this.retry = retry;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
         byte[] value = exchange.getMessage().getBody(byte[].class);
-        long delay = initialDelayMs;
+        Backoff.Delays delays = retry.delays();
         for (int attempt = 1; !leftForNextStart(exchange); attempt++) {
             try {
                 exchange.setProperty(EVENT, decoder.decode(topic, value));
@@ -48,12 +47,12 @@ public final class DecodeEvent implements Processor {
                 DeadLetters.reject(exchange, rejection);
                 return;
             } catch (Exception transientFault) {
+                long delay = delays.next();
                 LOG.warn("Reading {}-{} offset {} failed, attempt {}; will retry in {} ms: {}", topic,
                         exchange.getMessage().getHeader(KafkaConstants.PARTITION),
                         exchange.getMessage().getHeader(KafkaConstants.OFFSET), attempt, delay,
                         transientFault.toString());
                 Thread.sleep(delay);
-                delay = Math.min(maxDelayMs, delay * 2);
             }
         }
     }

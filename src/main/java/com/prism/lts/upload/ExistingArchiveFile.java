@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Map;
 
 import com.prism.lts.batch.ArchiveBatch;
+import com.prism.lts.config.Backoff;
 import com.prism.lts.write.AvroBatchWriter;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
@@ -39,14 +40,12 @@ public final class ExistingArchiveFile {
 
     private final S3Client s3;
     private final String bucket;
-    private final long initialDelayMs;
-    private final long maxDelayMs;
+    private final Backoff retry;
 
-    public ExistingArchiveFile(S3Client s3, String bucket, long initialDelayMs, long maxDelayMs) {
+    public ExistingArchiveFile(S3Client s3, String bucket, Backoff retry) {
         this.s3 = s3;
         this.bucket = bucket;
-        this.initialDelayMs = initialDelayMs;
-        this.maxDelayMs = maxDelayMs;
+        this.retry = retry;
     }
 
     /** Whether the upload failed because its key is taken. */
@@ -69,16 +68,16 @@ public final class ExistingArchiveFile {
         String key = message.getHeader(AWS2S3Constants.KEY, String.class);
         byte[] file = message.getBody(byte[].class);
         Map<String, String> metadata = message.getHeader(AWS2S3Constants.METADATA, Map.class);
-        long delay = initialDelayMs;
+        Backoff.Delays delays = retry.delays();
         while (true) {
             try {
                 if (settleOnce(key, batch.size(), file, metadata)) {
                     return;
                 }
             } catch (SdkException | IOException e) {
+                long delay = delays.next();
                 LOG.warn("Could not settle s3://{}/{}, retrying in {} ms: {}", bucket, key, delay, e.getMessage());
                 Thread.sleep(delay);
-                delay = Math.min(maxDelayMs, delay * 2);
             }
         }
     }

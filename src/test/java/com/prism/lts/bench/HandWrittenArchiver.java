@@ -19,6 +19,7 @@ import com.prism.lts.batch.TestBatches;
 import com.prism.lts.commit.PartitionWatermark;
 import com.prism.lts.commit.TestWatermarks;
 import com.prism.lts.config.ArchiveSettings;
+import com.prism.lts.config.Backoff;
 import com.prism.lts.day.MetricDate;
 import com.prism.lts.decode.ConfluentAvroDecoder;
 import com.prism.lts.decode.DecodedEvent;
@@ -193,15 +194,15 @@ public final class HandWrittenArchiver {
     }
 
     private void putWithRetries(PutObjectRequest put, byte[] file) throws InterruptedException {
-        long delay = settings.retryInitialDelayMs();
+        Backoff.Delays delays = settings.retry().delays();
         while (true) {
             try {
                 s3.putObject(put, RequestBody.fromBytes(file));
                 return;
             } catch (SdkException e) {
+                long delay = delays.next();
                 System.err.println("Upload of " + put.key() + " failed, retrying in " + delay + " ms: " + e);
                 Thread.sleep(delay);
-                delay = Math.min(settings.retryMaxDelayMs(), delay * 2);
             }
         }
     }

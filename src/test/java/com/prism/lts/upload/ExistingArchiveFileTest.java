@@ -12,6 +12,7 @@ import com.prism.lts.batch.ArchiveRecord;
 import com.prism.lts.batch.TestBatches;
 import com.prism.lts.commit.PartitionWatermark;
 import com.prism.lts.commit.TestWatermarks;
+import com.prism.lts.config.Backoff;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
@@ -44,7 +45,7 @@ class ExistingArchiveFileTest {
     static void start() {
         s3 = EmbeddedS3.start();
         s3.createBucket(BUCKET);
-        existing = new ExistingArchiveFile(s3.client(), BUCKET, 10, 100);
+        existing = new ExistingArchiveFile(s3.client(), BUCKET, new Backoff(10, 100));
     }
 
     @AfterAll
