@@ -22,6 +22,7 @@ import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.RegistryStandIn;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import com.prism.lts.testing.ToolRun;
 import com.prism.lts.write.ArchiveKey;
 import org.apache.avro.Schema;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SendToolTest {
 
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
     static EmbeddedKafka kafka;
     static EmbeddedS3 s3;
     static RegistryStandIn registry;
@@ -46,17 +50,14 @@ class SendToolTest {
 
     @BeforeAll
     static void start() {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket("prism-lts");
+        kafka = TESTBED.kafka();
+        s3 = TESTBED.s3();
         registry = RegistryStandIn.start();
     }
 
     @AfterAll
     static void stop() {
         registry.close();
-        s3.close();
-        kafka.close();
     }
 
     @Test

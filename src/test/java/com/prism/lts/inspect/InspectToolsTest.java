@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import com.prism.lts.testing.ToolRun;
 import com.prism.lts.write.ArchiveKey;
 import org.apache.avro.file.DataFileWriter;
@@ -37,10 +37,9 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -48,28 +47,26 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class InspectToolsTest {
 
     static final String TOPIC = "inspect-events";
-    static final String BUCKET = "prism-lts";
+    static final String BUCKET = Testbed.BUCKET;
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
     static EmbeddedKafka kafka;
     static EmbeddedS3 s3;
-    @TempDir
-    static Path schemas;
     /** What Kafka holds, by partition and offset: the truth the tools' output is checked against. */
     static Map<String, ConsumerRecord<byte[], byte[]>> sent;
 
     @BeforeAll
     static void archive() throws Exception {
-        kafka = EmbeddedKafka.start();
-        s3 = EmbeddedS3.start();
-        s3.createBucket(BUCKET);
-        Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
+        kafka = TESTBED.kafka();
+        s3 = TESTBED.s3();
         kafka.createTopic(TOPIC, 2);
         try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
             new TrafficSender(producer).send(new Traffic(TOPIC, 600, 3, LocalDate.of(2018, 1, 1), 2, 0, 11),
                     Events.DEMO_SCHEMA_ID, acknowledged -> { });
         }
-        Map<String, String> settings = TestSettings.of(kafka, s3, schemas, TOPIC);
+        Map<String, String> settings = TestSettings.of(kafka, s3, TESTBED.schemas(), TOPIC);
         settings.put("prism.flush.size", "100");
         try (RunningArchive archive = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> archive.metrics().recordsArchived() == 600);
@@ -78,12 +75,6 @@ class InspectToolsTest {
         put("topics/README.txt", "not an archive file".getBytes());
         put("elsewhere/not-avro.avro", "PK\u0003\u0004 a zip, say".getBytes());
         put("elsewhere/plain.avro", plainAvroFile());
-    }
-
-    @AfterAll
-    static void stop() {
-        s3.close();
-        kafka.close();
     }
 
     @Test
