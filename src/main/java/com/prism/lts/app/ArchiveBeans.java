@@ -6,8 +6,10 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 
 import com.prism.lts.batch.DayBatches;
+import com.prism.lts.batch.SkipArchived;
 import com.prism.lts.commit.ArchivingConsumerFactory;
-import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.commit.CommitMetadata;
+import com.prism.lts.commit.PolledRecords;
 import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.day.ChooseDay;
@@ -25,6 +27,7 @@ import com.prism.lts.observe.FailedAttempt;
 import com.prism.lts.observe.KafkaReadiness;
 import com.prism.lts.observe.RoutesLiveness;
 import com.prism.lts.observe.S3Readiness;
+import com.prism.lts.upload.AwaitCommit;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
 import com.prism.lts.upload.ExistingArchiveFile;
@@ -47,11 +50,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
- * {@code decodeEvent}, {@code chooseDay}, {@code deadLetters}, {@code isRejected}, {@code dayBatches},
- * {@code dayBatchesController}, {@code makeRoom}, {@code batchTimeout}, {@code uploadThreads}, {@code writeAvroFile},
- * {@code archiveS3}, {@code batchUploaded}, {@code existingArchiveFile}, {@code failedAttempt} and
- * {@code archivingConsumers}; and the health checks {@code kafkaReadiness}, {@code s3Readiness} and
- * {@code routesLiveness}.
+ * {@code archivingConsumers}, {@code polledRecords}, {@code decodeEvent}, {@code chooseDay}, {@code skipArchived},
+ * {@code deadLetters}, {@code isRejected}, {@code dayBatches}, {@code dayBatchesController}, {@code makeRoom},
+ * {@code batchTimeout}, {@code uploadThreads}, {@code awaitCommit}, {@code writeAvroFile}, {@code archiveS3},
+ * {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
+ * {@code kafkaReadiness}, {@code s3Readiness} and {@code routesLiveness}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
@@ -64,7 +67,6 @@ public final class ArchiveBeans implements CamelConfiguration {
         Registry registry = context.getRegistry();
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
-        CommitWatermark watermark = new CommitWatermark(metrics);
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
         DayBatches dayBatches = new DayBatches(settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
                 settings.maxBufferedBytes());
@@ -72,16 +74,20 @@ public final class ArchiveBeans implements CamelConfiguration {
         S3Client s3 = S3Clients.create(settings);
         context.addService(new Closing(s3));
         BucketCheck.check(s3, settings.bucket());
-        ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(watermark, dayBatches::waitingUploads,
-                settings.maxWaitingUploads(), settings.commitIntervalMs());
+        ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(
+                new CommitMetadata(s3, settings.bucket(), settings.prefix(), settings.groupId(), settings.retry()),
+                dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
+                settings.commitIntervalMs());
+        AvroBatchWriter writer = new AvroBatchWriter(settings.prefix(), settings.codec());
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);
-        registry.bind("commitWatermark", watermark);
         registry.bind("archivingConsumers", consumers);
+        registry.bind("polledRecords", new PolledRecords());
         registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context), settings.retry()));
-        registry.bind("chooseDay", new ChooseDay(metricDate, watermark));
-        registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, watermark, metrics));
+        registry.bind("chooseDay", new ChooseDay(metricDate));
+        registry.bind("skipArchived", new SkipArchived());
+        registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, metrics));
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());
         // Steps every record takes, bound as a Processor, a Predicate and an Expression: a bean: or method: call
@@ -90,14 +96,15 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("makeRoom", (Processor) dayBatches::makeRoom);
         registry.bind("batchTimeout", dayBatches.timeout());
         registry.bind("uploadThreads", uploadThreads(context, settings.uploadConcurrency()));
-        registry.bind("writeAvroFile", new AvroBatchWriter(settings.prefix(), settings.codec()));
+        registry.bind("awaitCommit", new AwaitCommit(dayBatches));
+        registry.bind("writeAvroFile", writer);
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
         registry.bind("failedAttempt", new FailedAttempt(metrics));
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());
-        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), settings.retry()));
+        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), writer, settings.retry()));
     }
 
     /**
@@ -138,12 +145,17 @@ public final class ArchiveBeans implements CamelConfiguration {
         return new KafkaDeserializerDecoder(deserializer);
     }
 
-    /** The threads that write and upload finished batches; backpressure, not this queue, bounds the work. */
+    /**
+     * The threads that write and upload finished batches. Finished batches queue for them rather than run on the
+     * thread that finished them (Camel's default when its pool is busy): that is the consumer's thread, or the
+     * aggregator's timeout checker holding the aggregator's lock, and an upload waits for the consumer's next commit.
+     * Fetching pauses while {@code prism.upload.max-waiting} batches wait, which bounds the queue.
+     */
     private static ExecutorService uploadThreads(CamelContext context, int concurrency) {
         ThreadPoolProfile profile = new ThreadPoolProfile("PrismUpload");
         profile.setPoolSize(concurrency);
         profile.setMaxPoolSize(concurrency);
-        profile.setMaxQueueSize(-1);
+        profile.setMaxQueueSize(Integer.MAX_VALUE);
         return context.getExecutorServiceManager().newThreadPool(ArchiveBeans.class, "PrismUpload", profile);
     }
 

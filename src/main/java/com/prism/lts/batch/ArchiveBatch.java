@@ -2,15 +2,18 @@ package com.prism.lts.batch;
 
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.IntPredicate;
 
-import com.prism.lts.commit.PartitionWatermark;
+import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.commit.StreamKey;
 import org.apache.avro.Schema;
 
 /**
  * The records of one (topic, partition, day, writer schema) waiting to be written as one archive file.
  * <p>
  * Only what the file needs is kept: each event's encoded bytes, offset and timestamp. Records arrive in offset order,
- * so the first offset is the batch's lowest, and the one the commit watermark holds back for it.
+ * so the first offset is the batch's lowest, and the one the partition's ledger holds back for it.
  */
 public final class ArchiveBatch {
 
@@ -20,8 +23,11 @@ public final class ArchiveBatch {
     private final LocalDate day;
     private final String schemaId;
     private final Schema schema;
-    private final PartitionWatermark watermark;
+    private final PartitionLedger ledger;
+    private final PartitionLedger.Cut previousCut;
     private final long openedAtNanos;
+    private PartitionLedger.Cut cut;
+    private volatile boolean endPassed;
 
     private long[] offsets = new long[16];
     private long[] timestamps = new long[16];
@@ -38,12 +44,42 @@ public final class ArchiveBatch {
         this.day = first.day();
         this.schemaId = first.event().schemaId();
         this.schema = first.event().writerSchema();
-        this.watermark = first.watermark();
+        this.ledger = first.ledger();
+        this.previousCut = first.previousCut();
         this.openedAtNanos = openedAtNanos;
         add(first);
     }
 
+    private ArchiveBatch(ArchiveBatch source) {
+        this.key = source.key;
+        this.topic = source.topic;
+        this.partition = source.partition;
+        this.day = source.day;
+        this.schemaId = source.schemaId;
+        this.schema = source.schema;
+        this.ledger = source.ledger;
+        this.previousCut = source.previousCut;
+        this.openedAtNanos = source.openedAtNanos;
+        this.cut = source.cut;
+    }
+
+    /** The same batch with only the records whose index {@code keep} accepts; empty if it accepts none. */
+    public Optional<ArchiveBatch> subset(IntPredicate keep) {
+        ArchiveBatch subset = new ArchiveBatch(this);
+        for (int i = 0; i < size; i++) {
+            if (keep.test(i)) {
+                subset.add(offsets[i], timestamps[i], data[i], starts[i], lengths[i]);
+            }
+        }
+        return subset.size == 0 ? Optional.empty() : Optional.of(subset);
+    }
+
     void add(ArchiveRecord record) {
+        add(record.offset(), record.timestamp(), record.event().datum(), record.event().offset(),
+                record.event().length());
+    }
+
+    private void add(long offset, long timestamp, byte[] datum, int start, int length) {
         if (size == offsets.length) {
             int capacity = size * 2;
             offsets = Arrays.copyOf(offsets, capacity);
@@ -52,12 +88,12 @@ public final class ArchiveBatch {
             starts = Arrays.copyOf(starts, capacity);
             lengths = Arrays.copyOf(lengths, capacity);
         }
-        offsets[size] = record.offset();
-        timestamps[size] = record.timestamp();
-        data[size] = record.event().datum();
-        starts[size] = record.event().offset();
-        lengths[size] = record.event().length();
-        bytes += record.event().length();
+        offsets[size] = offset;
+        timestamps[size] = timestamp;
+        data[size] = datum;
+        starts[size] = start;
+        lengths[size] = length;
+        bytes += length;
         size++;
     }
 
@@ -85,8 +121,39 @@ public final class ArchiveBatch {
         return schema;
     }
 
-    public PartitionWatermark watermark() {
-        return watermark;
+    public PartitionLedger ledger() {
+        return ledger;
+    }
+
+    public StreamKey stream() {
+        return new StreamKey(day, schemaId);
+    }
+
+    /** Where the partition's previous owner ended this file, if it did: it must end there again. */
+    public PartitionLedger.Cut previousCut() {
+        return previousCut;
+    }
+
+    /** Its partition was read past the end its previous owner gave it: it ends with the records it has. */
+    void passEnd() {
+        endPassed = true;
+    }
+
+    boolean endPassed() {
+        return endPassed;
+    }
+
+    /** The batch is finished: {@code cut} records where it ends. */
+    void cut(PartitionLedger.Cut cut) {
+        this.cut = cut;
+    }
+
+    /**
+     * Where the finished batch ends, in its partition's ledger; null for a batch left for its partition's next owner,
+     * which must not be uploaded.
+     */
+    public PartitionLedger.Cut cut() {
+        return cut;
     }
 
     public int size() {

@@ -2,18 +2,35 @@ package com.prism.lts.batch;
 
 import java.time.LocalDate;
 
-import com.prism.lts.commit.PartitionWatermark;
+import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.commit.StreamKey;
 import com.prism.lts.decode.DecodedEvent;
 
-/** One decoded event with its day and its Kafka coordinates, on its way into a day batch. */
+/**
+ * One decoded event with its day and its Kafka coordinates, on its way into a day batch.
+ *
+ * @param ledger      the ledger of the assignment the record was read in
+ * @param previousCut where the partition's previous owner ended the file this record belongs to, if it did
+ */
 public record ArchiveRecord(String topic, int partition, long offset, long timestamp, LocalDate day,
-        DecodedEvent event, PartitionWatermark watermark) {
+        DecodedEvent event, PartitionLedger ledger, PartitionLedger.Cut previousCut) {
+
+    public StreamKey stream() {
+        return new StreamKey(day, event.schemaId());
+    }
+
+    /** The same record, to be filed in the file its partition's previous owner ended at {@code cut}. */
+    public ArchiveRecord cutAt(PartitionLedger.Cut cut) {
+        return new ArchiveRecord(topic, partition, offset, timestamp, day, event, ledger, cut);
+    }
 
     /**
      * The batch this record belongs to. A file never mixes topics, partitions, days or writer schemas; the
-     * partition's assignment epoch keeps records read again after a rebalance out of batches opened before it.
+     * partition's assignment epoch keeps records read again after a rebalance out of batches opened before it; a
+     * file its previous owner cut is gathered apart from the one that follows it.
      */
     public String batchKey() {
-        return topic + '/' + partition + '/' + watermark.epoch() + '/' + day + '/' + event.schemaId();
+        String key = topic + '/' + partition + '/' + ledger.epoch() + '/' + day + '/' + event.schemaId();
+        return previousCut == null ? key : key + "/until-" + previousCut.end();
     }
 }

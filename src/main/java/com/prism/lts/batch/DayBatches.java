@@ -1,9 +1,15 @@
 package com.prism.lts.batch;
 
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.prism.lts.commit.OpenBatches;
+import com.prism.lts.commit.PartitionLedger;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -23,13 +29,20 @@ import org.slf4j.LoggerFactory;
  * that never runs past that age, so a slow trickle cannot hold a batch, and with it the partition's commit, open for
  * hours. And when too many batches are open, or they hold too many bytes, the oldest is completed early, so that years
  * of history in random order cannot exhaust the heap.
+ * <p>
+ * A batch that gathers again a file the partition's previous owner cut ends exactly where that file ended, never by
+ * time: it is not a candidate for an early flush, and should the application stop before it is complete, it is left
+ * for the partition's next owner. Each finished batch's cut goes to its partition's ledger, to be committed before
+ * the batch is uploaded.
  */
-public final class DayBatches implements AggregationStrategy {
+public final class DayBatches implements AggregationStrategy, OpenBatches {
 
     /** Exchange property with the batch key of the record being routed; the aggregator correlates on it. */
     public static final String BATCH_KEY = "PrismBatchKey";
 
     private static final Logger LOG = LoggerFactory.getLogger(DayBatches.class);
+    /** A batch cut again where a previous owner cut it is completed by its last record, not by time. */
+    private static final long UNTIL_ITS_END = TimeUnit.DAYS.toMillis(365);
 
     private final long quietMs;
     private final long maxAgeMs;
@@ -68,16 +81,25 @@ public final class DayBatches implements AggregationStrategy {
             ArchiveBatch batch = new ArchiveBatch(record, now);
             recordExchange.getMessage().setBody(batch);
             opened(batch);
+            record.ledger().opened(record.offset(), record.previousCut());
+            completeAtItsEnd(recordExchange, batch, record);
             return recordExchange;
         }
         ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
         batch.add(record);
-        record.watermark().release(record.offset());
+        record.ledger().joined(record.offset());
         grew(record.event().length());
-        if (batch.ageMillis(now) >= maxAgeMs) {
+        if (batch.previousCut() == null && batch.ageMillis(now) >= maxAgeMs) {
             batchExchange.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
         }
+        completeAtItsEnd(batchExchange, batch, record);
         return batchExchange;
+    }
+
+    private static void completeAtItsEnd(Exchange batchExchange, ArchiveBatch batch, ArchiveRecord record) {
+        if (batch.previousCut() != null && record.offset() == batch.previousCut().end()) {
+            batchExchange.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
+        }
     }
 
     /**
@@ -104,7 +126,11 @@ public final class DayBatches implements AggregationStrategy {
             batch = open.get(key);
         }
         if (batch == null) {
-            return quietMs;
+            return recordExchange.getMessage().getBody(ArchiveRecord.class).previousCut() == null
+                    ? quietMs : UNTIL_ITS_END;
+        }
+        if (batch.previousCut() != null) {
+            return UNTIL_ITS_END;
         }
         return Math.max(1, Math.min(quietMs, maxAgeMs - batch.ageMillis(System.nanoTime())));
     }
@@ -120,11 +146,10 @@ public final class DayBatches implements AggregationStrategy {
                 if (!full && openBytes + incoming <= maxBufferedBytes) {
                     return;
                 }
-                Iterator<String> keys = open.keySet().iterator();
-                if (!keys.hasNext()) {
+                oldest = oldestCuttable();
+                if (oldest == null) {
                     return;
                 }
-                oldest = keys.next();
             }
             if (controller.forceCompletionOfGroup(oldest) == 0 && isOpen(oldest)) {
                 LOG.warn("Could not complete batch {} early: is dayBatchesController the aggregator's controller?",
@@ -134,20 +159,72 @@ public final class DayBatches implements AggregationStrategy {
         }
     }
 
+    /** The oldest open batch that may end early: not one that must end where a previous owner ended it. */
+    private String oldestCuttable() {
+        for (ArchiveBatch batch : open.values()) {
+            if (batch.previousCut() == null) {
+                return batch.key();
+            }
+        }
+        return null;
+    }
+
     @Override
     public void onCompletion(Exchange batchExchange) {
         ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
-        synchronized (this) {
-            if (open.remove(batch.key()) != null) {
-                openBytes -= batch.bytes();
-                openRecords -= batch.size();
-            }
+        closed(batch);
+        PartitionLedger.Cut previous = batch.previousCut();
+        if (previous != null && batch.lastOffset() != previous.end() && !batch.endPassed()) {
+            LOG.info("Left {} for the next owner of its partition: it must end at offset {}, where its previous owner"
+                    + " ended it, and the application is stopping", batch, previous.end());
+        } else {
+            batch.cut(batch.ledger().cut(batch.stream(), batch.lastOffset(), previous));
         }
         waiting.incrementAndGet();
     }
 
-    /** A finished batch is uploaded: it no longer waits. */
-    public void uploaded() {
+    private synchronized void closed(ArchiveBatch batch) {
+        if (open.remove(batch.key()) != null) {
+            openBytes -= batch.bytes();
+            openRecords -= batch.size();
+        }
+    }
+
+    @Override
+    public void drop(PartitionLedger partition) {
+        List<ArchiveBatch> dropped;
+        synchronized (this) {
+            dropped = open.values().stream().filter(batch -> batch.ledger() == partition).toList();
+        }
+        int records = 0;
+        for (ArchiveBatch batch : dropped) {
+            if (controller.forceDiscardingOfGroup(batch.key()) > 0) {
+                closed(batch);
+                records += batch.size();
+            }
+        }
+        if (records > 0) {
+            LOG.info("Dropped {} open batches ({} records) of {}: its new owner reads them again", dropped.size(),
+                    records, partition);
+        }
+    }
+
+    @Override
+    public void finish(Collection<PartitionLedger.Cut> cuts) {
+        List<ArchiveBatch> passed;
+        synchronized (this) {
+            passed = open.values().stream().filter(batch -> cuts.contains(batch.previousCut())).toList();
+        }
+        for (ArchiveBatch batch : passed) {
+            LOG.info("{} ends before offset {}, where its previous owner ended it: the records between are no longer"
+                    + " in the partition", batch, batch.previousCut().end());
+            batch.passEnd();
+            controller.forceCompletionOfGroup(batch.key());
+        }
+    }
+
+    /** A finished batch is uploaded, or will not be (see {@link ArchiveBatch#cut()}): it no longer waits. */
+    public void noLongerWaiting() {
         waiting.decrementAndGet();
     }
 
@@ -167,6 +244,7 @@ public final class DayBatches implements AggregationStrategy {
         mostOpenBytes = Math.max(mostOpenBytes, openBytes);
     }
 
+    @Override
     public int waitingUploads() {
         return waiting.get();
     }

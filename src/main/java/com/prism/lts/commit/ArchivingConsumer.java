@@ -2,142 +2,111 @@ package com.prism.lts.commit;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.IntSupplier;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.metrics.KafkaMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The Kafka consumer camel-kafka polls with. It is where offsets get committed, and the only place: on the consumer's
- * own thread, before each poll, on every partition revocation and on close, always the {@link CommitWatermark}'s
- * offsets. Commits asked for by anyone else are refused, so no setting or route change can commit a record that is not
- * safe yet.
- * <p>
- * It also holds every polled record in the watermark before Camel sees it, and pauses fetching while too many
- * finished batches wait for their upload, so that an S3 outage cannot fill the heap.
+ * The Kafka consumer camel-kafka polls with: a real consumer behind rules that make the archive exact.
+ * <ul>
+ * <li>Offsets are committed here and only here, on the consumer's own thread: before polls, when partitions are
+ * revoked and on close, each partition's {@link PartitionLedger} offset with its {@link CommitState}. Commits and seeks
+ * asked for by anyone else are refused, so no setting or route change can commit a record that is not safe, or read
+ * records a second time into open batches. Every method of {@link Consumer} is implemented here, so a method that a
+ * future Kafka release adds to it cannot bypass these rules: it fails the build until it is written here too.</li>
+ * <li>A partition's ledger starts from the state committed with its offset, so that its files are cut where its
+ * previous owner cut them.</li>
+ * <li>Fetching pauses while too many finished batches wait for S3, so an S3 outage cannot fill the heap.</li>
+ * </ul>
  */
-final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
+final class ArchivingConsumer implements Consumer<Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchivingConsumer.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final CommitWatermark watermark;
-    private final IntSupplier waitingUploads;
-    private final int maxWaitingUploads;
-    private final long commitIntervalNanos;
+    private final Consumer<Object, Object> delegate;
+    private final ArchivingConsumerFactory shared;
+    private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, String> committedMetadata = new HashMap<>();
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
+    private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
+    private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
     private boolean pausedForUploads;
     private long nextCommitNanos = System.nanoTime();
+    private long commitInFlightSince = -1;
     private volatile boolean joined;
-    private final Consumer<ArchivingConsumer> closing;
 
-    ArchivingConsumer(Properties properties, CommitWatermark watermark, IntSupplier waitingUploads,
-            int maxWaitingUploads, long commitIntervalMs, Consumer<ArchivingConsumer> closing) {
-        super(properties);
-        this.closing = closing;
-        this.watermark = watermark;
-        this.waitingUploads = waitingUploads;
-        this.maxWaitingUploads = maxWaitingUploads;
-        this.commitIntervalNanos = commitIntervalMs * 1_000_000;
+    ArchivingConsumer(Consumer<Object, Object> delegate, ArchivingConsumerFactory shared) {
+        this.delegate = delegate;
+        this.shared = shared;
     }
 
     @Override
     public ConsumerRecords<Object, Object> poll(Duration timeout) {
-        if (System.nanoTime() - nextCommitNanos >= 0) {
-            commitSafeOffsets(assignment());
-            nextCommitNanos = System.nanoTime() + commitIntervalNanos;
-        }
+        commit(ledgers.keySet(), false);
+        ledgers.values().forEach(ledger -> {
+            List<PartitionLedger.Cut> passed = ledger.passedReplays();
+            if (!passed.isEmpty()) {
+                shared.batches().finish(passed);
+            }
+        });
         pauseWhileUploadsPileUp();
-        ConsumerRecords<Object, Object> records = super.poll(timeout);
-        watermark.hold(records);
+        ConsumerRecords<Object, Object> records = delegate.poll(timeout);
+        for (TopicPartition partition : records.partitions()) {
+            ledger(partition).hold(records.records(partition));
+        }
+        lastPoll = records;
+        cursors.clear();
         return records;
     }
 
-    private void commitSafeOffsets(Set<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = watermark.due(partitions);
-        if (offsets.isEmpty()) {
-            return;
+    /** The record at {@code offset} of the last poll, with its ledger. */
+    PolledRecord claim(TopicPartition partition, long offset) {
+        return new PolledRecord(cursors.computeIfAbsent(partition, p -> new Cursor(lastPoll.records(p))).at(offset),
+                ledger(partition));
+    }
+
+    private PartitionLedger ledger(TopicPartition partition) {
+        PartitionLedger ledger = ledgers.get(partition);
+        if (ledger == null) {
+            throw new IllegalStateException(partition + " is not assigned to this consumer");
         }
-        try {
-            super.commitSync(offsets, COMMIT_TIMEOUT);
-            watermark.committed(offsets);
-            LOG.debug("Committed {}", offsets);
-        } catch (WakeupException | InterruptException e) {
-            throw e;
-        } catch (KafkaException e) {
-            LOG.warn("Could not commit {}; will try again: {}", offsets, e.getMessage());
-        }
+        return ledger;
     }
 
-    private void pauseWhileUploadsPileUp() {
-        int waiting = waitingUploads.getAsInt();
-        if (waiting >= maxWaitingUploads) {
-            if (!pausedForUploads) {
-                LOG.warn("Pausing Kafka fetches: {} batches are waiting for their upload to S3 (limit {},"
-                        + " prism.upload.max-waiting)", waiting, maxWaitingUploads);
-                pausedForUploads = true;
-            }
-            super.pause(assignment());
-        } else if (pausedForUploads && waiting <= maxWaitingUploads / 2) {
-            LOG.info("Resuming Kafka fetches: {} batches wait for upload", waiting);
-            pausedForUploads = false;
-            Set<TopicPartition> resumed = new HashSet<>(assignment());
-            resumed.removeAll(pausedByCamel);
-            super.resume(resumed);
-        }
-    }
-
-    @Override
-    public void pause(Collection<TopicPartition> partitions) {
-        pausedByCamel.addAll(partitions);
-        super.pause(partitions);
-    }
-
-    @Override
-    public void resume(Collection<TopicPartition> partitions) {
-        pausedByCamel.removeAll(partitions);
-        if (!pausedForUploads) {
-            super.resume(partitions);
-        }
-    }
-
-    @Override
-    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
-        super.subscribe(topics, new CommittingRebalanceListener(listener));
-    }
-
-    @Override
-    public void subscribe(Collection<String> topics) {
-        subscribe(topics, new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            }
-        });
-    }
-
-    @Override
-    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
-        super.subscribe(pattern, new CommittingRebalanceListener(listener));
+    /** The ledgers of the partitions this consumer owns. */
+    Collection<PartitionLedger> ledgers() {
+        return ledgers.values();
     }
 
     /** Whether this consumer has joined its group, with or without partitions. */
@@ -145,107 +114,516 @@ final class ArchivingConsumer extends KafkaConsumer<Object, Object> {
         return joined;
     }
 
+    /**
+     * Commits what is due for {@code partitions}. While consuming the commit is asynchronous, one at a time, and
+     * batches wait for it to be acknowledged; {@code last} (partitions going, the consumer closing) waits for it.
+     */
+    private void commit(Collection<TopicPartition> partitions, boolean last) {
+        if (!last && commitInFlightSince >= 0 && System.nanoTime() - commitInFlightSince < COMMIT_TIMEOUT.toNanos()) {
+            return;
+        }
+        boolean interval = last || System.nanoTime() - nextCommitNanos >= 0;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Map<TopicPartition, PartitionLedger.Snapshot> snapshots = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            PartitionLedger ledger = ledgers.get(partition);
+            PartitionLedger.Snapshot snapshot = ledger == null ? null : ledger.due(interval);
+            if (snapshot == null) {
+                continue;
+            }
+            try {
+                offsets.put(partition, new OffsetAndMetadata(snapshot.offset(),
+                        shared.metadata().write(partition, snapshot.offset(), snapshot.state())));
+                snapshots.put(partition, snapshot);
+            } catch (SdkException e) {
+                LOG.warn("Could not write the commit state of {} to S3; will try again: {}", partition,
+                        e.getMessage());
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (interval) {
+            nextCommitNanos = System.nanoTime() + shared.commitIntervalNanos();
+        }
+        if (!last) {
+            commitInFlightSince = System.nanoTime();
+            delegate.commitAsync(offsets, (committed, failure) -> {
+                commitInFlightSince = -1;
+                onCommitted(offsets, snapshots, failure);
+            });
+            return;
+        }
+        try {
+            delegate.commitSync(offsets, COMMIT_TIMEOUT);
+            onCommitted(offsets, snapshots, null);
+        } catch (WakeupException | InterruptException e) {
+            onCommitted(offsets, snapshots, e);
+            throw e;
+        } catch (KafkaException e) {
+            onCommitted(offsets, snapshots, e);
+        }
+    }
+
+    private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets,
+            Map<TopicPartition, PartitionLedger.Snapshot> snapshots, Exception failure) {
+        if (failure == null) {
+            offsets.forEach((partition, offset) -> {
+                snapshots.get(partition).ledger().committed(snapshots.get(partition));
+                String previous = committedMetadata.put(partition, offset.metadata());
+                if (!offset.metadata().equals(previous)) {
+                    shared.metadata().forget(previous);
+                }
+            });
+            LOG.debug("Committed {}", offsets);
+            return;
+        }
+        offsets.values().forEach(offset -> shared.metadata().forget(offset.metadata()));
+        if (failure instanceof OffsetMetadataTooLarge) {
+            shared.metadata().refusedAsTooLarge();
+        }
+        LOG.warn("Could not commit {}; will try again: {}", describe(offsets), failure.getMessage());
+    }
+
+    private void pauseWhileUploadsPileUp() {
+        int waiting = shared.batches().waitingUploads();
+        int max = shared.maxWaitingUploads();
+        if (waiting >= max) {
+            if (!pausedForUploads) {
+                LOG.warn("Pausing Kafka fetches: {} batches are waiting for their upload to S3 (limit {},"
+                        + " prism.upload.max-waiting)", waiting, max);
+                pausedForUploads = true;
+            }
+            delegate.pause(delegate.assignment());
+        } else if (pausedForUploads && waiting <= max / 2) {
+            LOG.info("Resuming Kafka fetches: {} batches wait for upload", waiting);
+            pausedForUploads = false;
+            Set<TopicPartition> resumed = new HashSet<>(delegate.assignment());
+            resumed.removeAll(pausedByCamel);
+            delegate.resume(resumed);
+        }
+    }
+
+    private void giveUp(TopicPartition partition) {
+        PartitionLedger ledger = ledgers.remove(partition);
+        committedMetadata.remove(partition);
+        if (ledger != null) {
+            ledger.retire();
+            shared.batches().drop(ledger);
+            shared.ownership().released(ledger);
+        }
+    }
+
+    private void take(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = readCommitted(partitions);
+        StringBuilder resumed = new StringBuilder();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            CommitState state;
+            try {
+                state = shared.metadata().read(partition, offset, shared.settingsHash());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+            PartitionLedger ledger = new PartitionLedger(partition, shared.nextEpoch(), shared.settingsHash(),
+                    offset == null ? -1 : offset.offset(), state);
+            PartitionLedger previous = ledgers.put(partition, ledger);
+            if (previous != null) {
+                previous.retire();
+                shared.batches().drop(previous);
+                shared.ownership().released(previous);
+            }
+            if (offset != null) {
+                committedMetadata.put(partition, offset.metadata());
+            }
+            shared.ownership().owned(ledger);
+            resumed.append(resumed.isEmpty() ? "" : ", ").append(partition)
+                    .append(offset == null ? " from its start" : " from offset " + offset.offset());
+            int files = state.cuts().values().stream().mapToInt(List::size).sum();
+            if (files > 0 || !state.deadLettered().isEmpty()) {
+                resumed.append(" (").append(files).append(" files and ").append(state.deadLettered().size())
+                        .append(" dead letters of its previous owner above it)");
+            }
+        }
+        LOG.info("Partitions assigned: {}", resumed);
+    }
+
+    /** The committed offsets of {@code partitions}, asking again while the group coordinator does not answer. */
+    private Map<TopicPartition, OffsetAndMetadata> readCommitted(Collection<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return delegate.committed(new HashSet<>(partitions), COMMIT_TIMEOUT);
+            } catch (TimeoutException e) {
+                LOG.warn("Reading the committed offsets of {} timed out; asking again", partitions);
+            }
+        }
+    }
+
+    private static String describe(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        StringBuilder text = new StringBuilder();
+        offsets.forEach((partition, offset) -> text.append(text.isEmpty() ? "" : ", ").append(partition)
+                .append(" at ").append(offset.offset()));
+        return text.toString();
+    }
+
+    // ---- subscriptions: every rebalance goes through the ledgers
+
+    @Override
+    public void subscribe(Collection<String> topics) {
+        delegate.subscribe(topics, new Rebalancing(null));
+    }
+
+    @Override
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        delegate.subscribe(topics, new Rebalancing(listener));
+    }
+
+    @Override
+    public void subscribe(Pattern pattern) {
+        delegate.subscribe(pattern, new Rebalancing(null));
+    }
+
+    @Override
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        delegate.subscribe(pattern, new Rebalancing(listener));
+    }
+
+    @Override
+    public void subscribe(SubscriptionPattern pattern) {
+        delegate.subscribe(pattern, new Rebalancing(null));
+    }
+
+    @Override
+    public void subscribe(SubscriptionPattern pattern, ConsumerRebalanceListener listener) {
+        delegate.subscribe(pattern, new Rebalancing(listener));
+    }
+
+    /** Refused: without a group there is nobody to commit to, and nothing to hand partitions over to. */
+    @Override
+    public void assign(Collection<TopicPartition> partitions) {
+        throw new UnsupportedOperationException("Prism LTS reads topics as a member of its consumer group only");
+    }
+
+    @Override
+    public void unsubscribe() {
+        delegate.unsubscribe();
+    }
+
+    // ---- commits and positions are ours alone
+
+    @Override
+    public void commitSync() {
+        refuseCommit();
+    }
+
+    @Override
+    public void commitSync(Duration timeout) {
+        refuseCommit();
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        refuseCommit();
+    }
+
+    @Override
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        refuseCommit();
+    }
+
+    @Override
+    public void commitAsync() {
+        refuseCommit();
+    }
+
+    @Override
+    public void commitAsync(OffsetCommitCallback callback) {
+        refuseCommit();
+    }
+
+    @Override
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        refuseCommit();
+    }
+
+    private static void refuseCommit() {
+        LOG.warn("Ignored a request to commit offsets: Prism LTS commits only offsets whose records are in S3");
+    }
+
+    @Override
+    public void seek(TopicPartition partition, long offset) {
+        refuseSeek(partition);
+    }
+
+    @Override
+    public void seek(TopicPartition partition, OffsetAndMetadata offsetAndMetadata) {
+        refuseSeek(partition);
+    }
+
+    @Override
+    public void seekToBeginning(Collection<TopicPartition> partitions) {
+        partitions.forEach(ArchivingConsumer::refuseSeek);
+    }
+
+    @Override
+    public void seekToEnd(Collection<TopicPartition> partitions) {
+        partitions.forEach(ArchivingConsumer::refuseSeek);
+    }
+
+    /**
+     * Records read again within one assignment would join open batches a second time; a partition is read once per
+     * assignment, from its committed offset (camel-kafka seeks there when a suspended route resumes).
+     */
+    private static void refuseSeek(TopicPartition partition) {
+        LOG.info("Ignored a request to move the read position of {}: Prism LTS reads each record once per"
+                + " assignment, from the committed offset on", partition);
+    }
+
+    @Override
+    public void pause(Collection<TopicPartition> partitions) {
+        pausedByCamel.addAll(partitions);
+        delegate.pause(partitions);
+    }
+
+    @Override
+    public void resume(Collection<TopicPartition> partitions) {
+        pausedByCamel.removeAll(partitions);
+        if (!pausedForUploads) {
+            delegate.resume(partitions);
+        }
+    }
+
+    // ---- closing commits what is safe first
+
     @Override
     public void close() {
         beforeClose();
-        super.close();
+        delegate.close();
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public void close(Duration timeout) {
         beforeClose();
-        super.close(timeout);
+        delegate.close(timeout);
     }
 
     @Override
     public void close(CloseOptions options) {
         beforeClose();
-        super.close(options);
+        delegate.close(options);
     }
 
     private void beforeClose() {
-        commitSafeOffsets(assignment());
-        closing.accept(this);
+        try {
+            commit(ledgers.keySet(), true);
+        } finally {
+            new HashSet<>(ledgers.keySet()).forEach(this::giveUp);
+            shared.closed(this);
+        }
+    }
+
+    // ---- the rest is the real consumer's
+
+    @Override
+    public Set<TopicPartition> assignment() {
+        return delegate.assignment();
     }
 
     @Override
-    public void commitSync() {
-        refuse();
+    public Set<String> subscription() {
+        return delegate.subscription();
     }
 
     @Override
-    public void commitSync(Duration timeout) {
-        refuse();
+    public void registerMetricForSubscription(KafkaMetric metric) {
+        delegate.registerMetricForSubscription(metric);
     }
 
     @Override
-    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        refuse();
+    public void unregisterMetricFromSubscription(KafkaMetric metric) {
+        delegate.unregisterMetricFromSubscription(metric);
     }
 
     @Override
-    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
-        refuse();
+    public long position(TopicPartition partition) {
+        return delegate.position(partition);
     }
 
     @Override
-    public void commitAsync() {
-        refuse();
+    public long position(TopicPartition partition, Duration timeout) {
+        return delegate.position(partition, timeout);
     }
 
     @Override
-    public void commitAsync(OffsetCommitCallback callback) {
-        refuse();
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        return delegate.committed(partitions);
     }
 
     @Override
-    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
-        refuse();
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
+        return delegate.committed(partitions, timeout);
     }
 
-    private static void refuse() {
-        LOG.warn("Ignored a request to commit offsets: Prism LTS commits only offsets whose records are in S3");
+    @Override
+    public Uuid clientInstanceId(Duration timeout) {
+        return delegate.clientInstanceId(timeout);
     }
 
-    /** Commits what is safe before partitions go, so that their new owner re-reads as little as possible. */
-    private final class CommittingRebalanceListener implements ConsumerRebalanceListener {
+    @Override
+    public Map<MetricName, ? extends Metric> metrics() {
+        return delegate.metrics();
+    }
+
+    @Override
+    public List<PartitionInfo> partitionsFor(String topic) {
+        return delegate.partitionsFor(topic);
+    }
+
+    @Override
+    public List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+        return delegate.partitionsFor(topic, timeout);
+    }
+
+    @Override
+    public Map<String, List<PartitionInfo>> listTopics() {
+        return delegate.listTopics();
+    }
+
+    @Override
+    public Map<String, List<PartitionInfo>> listTopics(Duration timeout) {
+        return delegate.listTopics(timeout);
+    }
+
+    @Override
+    public Set<TopicPartition> paused() {
+        return delegate.paused();
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestamps) {
+        return delegate.offsetsForTimes(timestamps);
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(Map<TopicPartition, Long> timestamps,
+            Duration timeout) {
+        return delegate.offsetsForTimes(timestamps, timeout);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+        return delegate.beginningOffsets(partitions);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions, Duration timeout) {
+        return delegate.beginningOffsets(partitions, timeout);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+        return delegate.endOffsets(partitions);
+    }
+
+    @Override
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, Duration timeout) {
+        return delegate.endOffsets(partitions, timeout);
+    }
+
+    @Override
+    public OptionalLong currentLag(TopicPartition partition) {
+        return delegate.currentLag(partition);
+    }
+
+    @Override
+    public ConsumerGroupMetadata groupMetadata() {
+        return delegate.groupMetadata();
+    }
+
+    @Override
+    public void enforceRebalance() {
+        delegate.enforceRebalance();
+    }
+
+    @Override
+    public void enforceRebalance(String reason) {
+        delegate.enforceRebalance(reason);
+    }
+
+    @Override
+    public void wakeup() {
+        delegate.wakeup();
+    }
+
+    /**
+     * Commits what is safe before partitions go, so that their new owner re-reads as little as possible and cuts
+     * where this consumer cut; starts each assigned partition's ledger from its committed state.
+     */
+    private final class Rebalancing implements ConsumerRebalanceListener {
 
         private final ConsumerRebalanceListener camel;
 
-        CommittingRebalanceListener(ConsumerRebalanceListener camel) {
+        Rebalancing(ConsumerRebalanceListener camel) {
             this.camel = camel;
         }
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                commitSafeOffsets(new HashSet<>(partitions));
-                watermark.revoked(partitions);
+                commit(partitions, true);
+                partitions.forEach(ArchivingConsumer.this::giveUp);
                 LOG.info("Partitions revoked: {}", partitions);
             }
-            camel.onPartitionsRevoked(partitions);
+            if (camel != null) {
+                camel.onPartitionsRevoked(partitions);
+            }
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             joined = false;
-            watermark.revoked(partitions);
-            LOG.warn("Partitions lost without a chance to commit (their new owner re-reads them): {}", partitions);
-            camel.onPartitionsLost(partitions);
+            partitions.forEach(ArchivingConsumer.this::giveUp);
+            LOG.warn("Partitions lost without a chance to commit (their new owner reads them again from their last"
+                    + " commit): {}", partitions);
+            if (camel != null) {
+                camel.onPartitionsLost(partitions);
+            }
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             joined = true;
-            watermark.assigned(partitions);
-            if (pausedForUploads) {
-                ArchivingConsumer.super.pause(partitions);
-            }
             if (!partitions.isEmpty()) {
-                LOG.info("Partitions assigned: {}", partitions);
+                take(partitions);
+                if (pausedForUploads) {
+                    delegate.pause(partitions);
+                }
             }
-            camel.onPartitionsAssigned(partitions);
+            if (camel != null) {
+                camel.onPartitionsAssigned(partitions);
+            }
+        }
+    }
+
+    /** Finds the records of one partition of the last poll in the order camel-kafka routes them: offset order. */
+    private static final class Cursor {
+        private final List<ConsumerRecord<Object, Object>> records;
+        private int next;
+
+        Cursor(List<ConsumerRecord<Object, Object>> records) {
+            this.records = records;
+        }
+
+        ConsumerRecord<Object, Object> at(long offset) {
+            while (next < records.size() && records.get(next).offset() < offset) {
+                next++;
+            }
+            if (next == records.size() || records.get(next).offset() != offset) {
+                throw new IllegalStateException("offset " + offset + " was not polled last");
+            }
+            return records.get(next);
         }
     }
 }

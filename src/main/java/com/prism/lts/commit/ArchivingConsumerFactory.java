@@ -1,40 +1,119 @@
 package com.prism.lts.commit;
 
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 
-/** Gives camel-kafka {@link ArchivingConsumer}s, so that commits follow the {@link CommitWatermark}. */
+/**
+ * Gives camel-kafka {@link ArchivingConsumer}s, and holds what they share: where commit states go, the batches their
+ * records are gathered in, and who is told about partitions coming and going.
+ */
 public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
 
-    private final CommitWatermark watermark;
-    private final IntSupplier waitingUploads;
+    private final CommitMetadata metadata;
+    private final OpenBatches batches;
+    private final Ownership ownership;
+    private final int settingsHash;
     private final int maxWaitingUploads;
-    private final long commitIntervalMs;
+    private final long commitIntervalNanos;
+    private final AtomicInteger epochs = new AtomicInteger();
     private final Set<ArchivingConsumer> live = ConcurrentHashMap.newKeySet();
+    /** The member id given to each consumer's properties (by identity: camel-kafka makes one set per consumer). */
+    private final Map<Properties, String> instanceIds = new IdentityHashMap<>();
 
-    public ArchivingConsumerFactory(CommitWatermark watermark, IntSupplier waitingUploads, int maxWaitingUploads,
-            long commitIntervalMs) {
-        this.watermark = watermark;
-        this.waitingUploads = waitingUploads;
+    /**
+     * @param settingsHash what decides how records are filed ({@code ArchiveSettings#decisionHash()}): a committed
+     *                     state from a replica with another one is not followed
+     */
+    public ArchivingConsumerFactory(CommitMetadata metadata, OpenBatches batches, Ownership ownership,
+            int settingsHash, int maxWaitingUploads, long commitIntervalMs) {
+        this.metadata = metadata;
+        this.batches = batches;
+        this.ownership = ownership;
+        this.settingsHash = settingsHash;
         this.maxWaitingUploads = maxWaitingUploads;
-        this.commitIntervalMs = commitIntervalMs;
+        this.commitIntervalNanos = commitIntervalMs * 1_000_000;
     }
 
     @Override
     public Consumer getConsumer(Properties properties) {
-        ArchivingConsumer consumer = new ArchivingConsumer(properties, watermark, waitingUploads, maxWaitingUploads,
-                commitIntervalMs, live::remove);
+        staticMember(properties);
+        ArchivingConsumer consumer = new ArchivingConsumer(new KafkaConsumer<>(properties), this);
         live.add(consumer);
         return consumer;
+    }
+
+    /**
+     * Static members of a group need an id of their own: with {@code prism.kafka.consumers} above 1 the replica's
+     * id (its pod's name) gets {@code -1}, {@code -2}, ... for the second consumer on. camel-kafka gives each consumer
+     * its own properties and passes them again when it reconnects, so an id already given is kept.
+     */
+    private void staticMember(Properties properties) {
+        String id = properties.getProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (id == null) {
+            return;
+        }
+        synchronized (instanceIds) {
+            String given = instanceIds.get(properties);
+            if (given == null) {
+                given = id;
+                for (int n = 1; instanceIds.containsValue(given); n++) {
+                    given = id + "-" + n;
+                }
+                instanceIds.put(properties, given);
+            }
+            properties.setProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, given);
+        }
     }
 
     /** Whether there are consumers and every one of them has joined its group. */
     public boolean joined() {
         return !live.isEmpty() && live.stream().allMatch(ArchivingConsumer::joined);
+    }
+
+    /** The ledgers of every partition the consumers of this replica own. */
+    public List<PartitionLedger> ledgers() {
+        return live.stream().flatMap(consumer -> consumer.ledgers().stream()).toList();
+    }
+
+    void closed(ArchivingConsumer consumer) {
+        live.remove(consumer);
+    }
+
+    CommitMetadata metadata() {
+        return metadata;
+    }
+
+    OpenBatches batches() {
+        return batches;
+    }
+
+    Ownership ownership() {
+        return ownership;
+    }
+
+    int settingsHash() {
+        return settingsHash;
+    }
+
+    int maxWaitingUploads() {
+        return maxWaitingUploads;
+    }
+
+    long commitIntervalNanos() {
+        return commitIntervalNanos;
+    }
+
+    int nextEpoch() {
+        return epochs.incrementAndGet();
     }
 }

@@ -1,6 +1,7 @@
 package com.prism.lts.config;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -11,6 +12,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 /**
  * Every {@code prism.*} setting, read and checked in one place when the application starts.
@@ -23,6 +26,7 @@ public record ArchiveSettings(
         List<String> topics,
         String bootstrapServers,
         String groupId,
+        Optional<String> groupInstanceId,
         int consumers,
         int maxPollRecords,
         String decoder,
@@ -54,6 +58,12 @@ public record ArchiveSettings(
         String deadLetterTopic) {
 
     public static final String CONFLUENT_DECODER = "confluent";
+    /**
+     * Changes whenever the way a record's file is chosen changes in the code (day, writer schema, dead letters), so
+     * that a replica of another version does not follow cuts it would not make itself.
+     */
+    private static final int FILING_RULES_VERSION = 1;
+    private static final Pattern GROUP_INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     public static final Set<String> CODECS = Set.of("null", "deflate", "snappy", "zstd");
 
     /** Reads and checks every setting; {@code lookup} answers a property name with its value, if it has one. */
@@ -63,6 +73,7 @@ public record ArchiveSettings(
                 r.list("prism.topics"),
                 r.required("prism.kafka.bootstrap-servers"),
                 r.required("prism.kafka.group-id"),
+                r.optional("prism.kafka.group-instance-id"),
                 r.positiveInt("prism.kafka.consumers"),
                 r.positiveInt("prism.kafka.max-poll-records"),
                 r.required("prism.decoder"),
@@ -115,9 +126,29 @@ public record ArchiveSettings(
         if (maxAgeMs < quietMs) {
             r.problem("prism.flush.max-age-ms", "must not be shorter than prism.flush.quiet-ms (" + quietMs + ")");
         }
+        if (!conditionalWrites) {
+            r.problem("prism.s3.conditional-writes", "must be true: without conditional writes (If-None-Match, If-Match)"
+                    + " a replica that lost its partitions can overwrite a file that holds records it does not, and"
+                    + " those records are lost; use an S3 service that supports them (AWS S3 does since 2024)");
+        }
+        groupInstanceId.filter(id -> !GROUP_INSTANCE_ID.matcher(id).matches()).ifPresent(id -> r.problem(
+                "prism.kafka.group-instance-id", "may hold only letters, digits, '.', '_' and '-' (at most 249),"
+                        + " but is '" + id + "'"));
         if (topics.stream().map(this::deadLetterTopic).anyMatch(topics::contains)) {
             r.problem("prism.dead-letter.topic", "must not name a topic that is archived");
         }
+    }
+
+    /**
+     * A fingerprint of the settings that decide which file a record goes to. A partition's state is committed with
+     * it, and a replica with another fingerprint (a rolling change of the zone, say) does not follow cuts it would
+     * not have made (exactly once then needs every replica to run with the same settings; nothing is lost either way).
+     */
+    public int decisionHash() {
+        CRC32 crc = new CRC32();
+        crc.update(String.join("\n", Integer.toString(FILING_RULES_VERSION), metricDateField,
+                metricDateZone.getId(), Integer.toString(flushSize), decoder).getBytes(StandardCharsets.UTF_8));
+        return (int) crc.getValue();
     }
 
     /** How transient faults are retried. */

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 
 import com.prism.lts.batch.ArchiveRecord;
 import com.prism.lts.batch.DayBatches;
-import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.commit.PolledRecord;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.decode.DecodeEvent;
@@ -12,7 +12,6 @@ import com.prism.lts.decode.DecodedEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
  * The route's "choose the day" step: reads the event's metric date, puts the day in the {@code PrismDay} header and
@@ -23,11 +22,9 @@ public final class ChooseDay implements Processor {
     public static final String DAY_HEADER = "PrismDay";
 
     private final MetricDate metricDate;
-    private final CommitWatermark watermark;
 
-    public ChooseDay(MetricDate metricDate, CommitWatermark watermark) {
+    public ChooseDay(MetricDate metricDate) {
         this.metricDate = metricDate;
-        this.watermark = watermark;
     }
 
     @Override
@@ -44,12 +41,9 @@ public final class ChooseDay implements Processor {
             return;
         }
         Message message = exchange.getMessage();
-        String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
-        int partition = message.getHeader(KafkaConstants.PARTITION, Integer.class);
-        ArchiveRecord record = new ArchiveRecord(topic, partition,
-                message.getHeader(KafkaConstants.OFFSET, Long.class),
-                message.getHeader(KafkaConstants.TIMESTAMP, Long.class),
-                day, event, watermark.partition(topic, partition));
+        PolledRecord polled = PolledRecord.of(exchange);
+        ArchiveRecord record = new ArchiveRecord(polled.topic(), polled.partition(), polled.offset(),
+                polled.record().timestamp(), day, event, polled.ledger(), null);
         exchange.removeProperty(DecodeEvent.EVENT);
         message.setHeader(DAY_HEADER, day.toString());
         message.setBody(record);

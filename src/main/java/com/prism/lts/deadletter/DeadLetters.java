@@ -2,8 +2,7 @@ package com.prism.lts.deadletter;
 
 import java.util.function.UnaryOperator;
 
-import com.prism.lts.commit.CommitWatermark;
-import com.prism.lts.commit.PartitionWatermark;
+import com.prism.lts.commit.PolledRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -19,7 +18,6 @@ public final class DeadLetters {
 
     /** Exchange property holding the {@link RecordRejectedException} of a record that cannot be archived. */
     public static final String REJECTION = "PrismRejection";
-    private static final String WATERMARK = "PrismDeadLetterWatermark";
 
     public static final String REASON = "prism.dlq.reason";
     public static final String DETAIL = "prism.dlq.detail";
@@ -31,7 +29,6 @@ public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     private final UnaryOperator<String> topicFor;
-    private final CommitWatermark watermark;
     private final RejectionCounter counter;
 
     /** Counts dead-lettered records by reason. */
@@ -39,9 +36,8 @@ public final class DeadLetters {
         void rejected(RejectReason reason);
     }
 
-    public DeadLetters(UnaryOperator<String> topicFor, CommitWatermark watermark, RejectionCounter counter) {
+    public DeadLetters(UnaryOperator<String> topicFor, RejectionCounter counter) {
         this.topicFor = topicFor;
-        this.watermark = watermark;
         this.counter = counter;
     }
 
@@ -64,7 +60,6 @@ public final class DeadLetters {
         String deadLetterTopic = topicFor.apply(topic);
         LOG.warn("Sending {}-{} offset {} to {}: {} ({})", topic, partition, offset, deadLetterTopic,
                 rejection.getMessage(), rejection.reason().code());
-        exchange.setProperty(WATERMARK, watermark.partition(topic, partition));
         message.setHeader(KafkaConstants.OVERRIDE_TOPIC, deadLetterTopic);
         message.setHeader(REASON, rejection.reason().code());
         message.setHeader(DETAIL, rejection.getMessage());
@@ -74,11 +69,14 @@ public final class DeadLetters {
         message.setHeader(SOURCE_TIMESTAMP, String.valueOf(timestamp));
     }
 
-    /** The dead-letter topic acknowledged the record: its offset is safe. */
+    /**
+     * The dead-letter topic acknowledged the record: its offset is safe, and the partition's next owner, should it
+     * read the record again, is told not to send it a second time.
+     */
     public void delivered(Exchange exchange) {
         RecordRejectedException rejection = exchange.getProperty(REJECTION, RecordRejectedException.class);
-        PartitionWatermark partition = exchange.getProperty(WATERMARK, PartitionWatermark.class);
-        partition.release(exchange.getMessage().getHeader(KafkaConstants.OFFSET, Long.class));
+        PolledRecord polled = PolledRecord.of(exchange);
+        polled.ledger().deadLettered(polled.offset());
         counter.rejected(rejection.reason());
     }
 }

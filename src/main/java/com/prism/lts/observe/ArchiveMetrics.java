@@ -5,10 +5,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.prism.lts.batch.DayBatches;
-import com.prism.lts.commit.CommitWatermark;
-import com.prism.lts.commit.PartitionWatermark;
+import com.prism.lts.commit.Ownership;
+import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RejectReason;
 import io.micrometer.core.instrument.Counter;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
  * What the archive has done, as Micrometer meters (served as Prometheus text at {@code /observe/metrics}, beside
  * Camel's own), and the numbers tests and tools read.
  */
-public final class ArchiveMetrics implements DeadLetters.RejectionCounter, CommitWatermark.Ownership {
+public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Ownership {
 
     private final MeterRegistry registry;
     private final Counter recordsArchived;
@@ -32,7 +33,7 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Commi
     private final Counter uploadFailures;
     private final Timer uploadLatency;
     private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
-    private final Map<TopicPartition, Meter> lagGauges = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
 
     public ArchiveMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -65,21 +66,40 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Commi
                 .description("Age of the oldest open batch").register(registry);
     }
 
+    /**
+     * One commit-lag gauge per partition, showing whichever ledger owns it now: with several consumers per replica a
+     * partition can pass from one to another, and the new owner may be told before the old one lets go.
+     */
     @Override
-    public void owned(PartitionWatermark partition) {
-        TopicPartition tp = partition.partition();
-        lagGauges.put(tp, Gauge.builder("prism.commit.lag", partition, p -> p.snapshot().lag())
+    public void owned(PartitionLedger partition) {
+        owned.compute(partition.partition(), (tp, current) -> {
+            Owned now = current != null ? current : lagGauge(tp);
+            now.ledger().set(partition);
+            return now;
+        });
+    }
+
+    private Owned lagGauge(TopicPartition tp) {
+        AtomicReference<PartitionLedger> ledger = new AtomicReference<>();
+        return new Owned(ledger, Gauge.builder("prism.commit.lag", ledger,
+                        owner -> owner.get() == null ? 0 : owner.get().lag().lag())
                 .tags("topic", tp.topic(), "partition", Integer.toString(tp.partition()))
                 .description("Records read but not yet committed: how far the commit watermark trails")
                 .register(registry));
     }
 
     @Override
-    public void released(PartitionWatermark partition) {
-        Meter gauge = lagGauges.remove(partition.partition());
-        if (gauge != null) {
-            registry.remove(gauge);
-        }
+    public void released(PartitionLedger partition) {
+        owned.computeIfPresent(partition.partition(), (tp, current) -> {
+            if (!current.ledger().compareAndSet(partition, null)) {
+                return current;
+            }
+            registry.remove(current.gauge());
+            return null;
+        });
+    }
+
+    private record Owned(AtomicReference<PartitionLedger> ledger, Meter gauge) {
     }
 
     public void archived(int records, long fileBytes, Duration latency) {

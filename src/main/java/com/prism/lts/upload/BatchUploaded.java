@@ -30,8 +30,8 @@ public final class BatchUploaded implements Processor {
     @Override
     public void process(Exchange exchange) {
         ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
-        batch.watermark().release(batch.firstOffset());
-        dayBatches.uploaded();
+        batch.ledger().uploaded(batch.firstOffset(), batch.cut());
+        dayBatches.noLongerWaiting();
         long fileBytes = exchange.getMessage().getHeader(AWS2S3Constants.CONTENT_LENGTH, 0L, Long.class);
         metrics.archived(batch.size(), fileBytes, Duration.ofNanos(
                 System.nanoTime() - exchange.getProperty(AvroBatchWriter.WRITTEN_AT, Long.class)));

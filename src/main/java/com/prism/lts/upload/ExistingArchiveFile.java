@@ -1,12 +1,16 @@
 package com.prism.lts.upload;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.config.Backoff;
+import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.AvroBatchWriter;
+import com.prism.lts.write.Provenance;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.InvalidAvroMagicException;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.camel.Exchange;
@@ -15,10 +19,11 @@ import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -26,12 +31,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Settles an upload that found its key already taken.
  * <p>
- * Archive files are written only if their key is free ({@code If-None-Match: *}). A key is taken when a batch is
- * written again: after a crash or a rebalance, or by a replica that lost its partition and does not know it yet. Two
- * files under one key start at the same offset and hold the same day's records in offset order, so the one with
- * more records holds all of the other's. The rule is therefore that a file is only ever replaced by a larger one
- * ({@code If-Match} on the file that was inspected): whichever writer comes last, no record that was committed can
- * disappear from S3.
+ * Archive files are written only if their key is free ({@code If-None-Match: *}). A key is taken when a file is
+ * written again: the partition's next owner writes the files its previous owner cut but may not have uploaded, and
+ * both write the same file. It can also be taken by a file that holds other records: written by a replica that files
+ * records differently (another zone or field during a rolling change), left by another sink, or written before the
+ * topic was deleted and created again.
+ * <p>
+ * So a taken key is settled by the records each file holds, read from the existing file's provenance (its header
+ * only), a record being known by its offset and timestamp; never by counting. If the existing file holds every record
+ * of this batch, it stays. If this batch holds every record of an existing Prism LTS file, it replaces it
+ * ({@code If-Match} on the file inspected). Otherwise the existing file stays and the records it lacks are written
+ * under their own key: the key of their first offset, or the next variant of the key. Whichever writer comes last, no
+ * record that was committed disappears from S3, and none is written twice.
  */
 public final class ExistingArchiveFile {
 
@@ -40,11 +51,13 @@ public final class ExistingArchiveFile {
 
     private final S3Client s3;
     private final String bucket;
+    private final AvroBatchWriter writer;
     private final Backoff retry;
 
-    public ExistingArchiveFile(S3Client s3, String bucket, Backoff retry) {
+    public ExistingArchiveFile(S3Client s3, String bucket, AvroBatchWriter writer, Backoff retry) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.writer = writer;
         this.retry = retry;
     }
 
@@ -60,53 +73,65 @@ public final class ExistingArchiveFile {
         return s3Failure != null && s3Failure.statusCode() == PRECONDITION_FAILED;
     }
 
-    /** Keeps the larger of the two files, retrying until S3 has answered. */
-    @SuppressWarnings("unchecked")
-    public void settle(Exchange exchange) throws InterruptedException {
+    /**
+     * Settles the batch's file against what is under its key, retrying until S3 has answered. The message ends up
+     * with the key and file where the last of the batch's records went, if anywhere.
+     */
+    public void settle(Exchange exchange) throws IOException, InterruptedException {
         Message message = exchange.getMessage();
         ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
-        String key = message.getHeader(AWS2S3Constants.KEY, String.class);
-        byte[] file = message.getBody(byte[].class);
-        Map<String, String> metadata = message.getHeader(AWS2S3Constants.METADATA, Map.class);
+        ArchiveKey key = ArchiveKey.parse(message.getHeader(AWS2S3Constants.KEY, String.class)).orElseThrow();
         Backoff.Delays delays = retry.delays();
-        while (true) {
+        Attempt attempt = new Attempt(batch, key, message.getBody(byte[].class));
+        while (attempt != null) {
             try {
-                if (settleOnce(key, batch.size(), file, metadata)) {
-                    return;
-                }
+                message.setHeader(AWS2S3Constants.KEY, attempt.key.toString());
+                message.setBody(attempt.file);
+                message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) attempt.file.length);
+                attempt = settleOnce(attempt);
             } catch (SdkException | IOException e) {
                 long delay = delays.next();
-                LOG.warn("Could not settle s3://{}/{}, retrying in {} ms: {}", bucket, key, delay, e.getMessage());
+                LOG.warn("Could not settle s3://{}/{}, retrying in {} ms: {}", bucket, attempt.key, delay,
+                        e.getMessage());
                 Thread.sleep(delay);
             }
         }
     }
 
-    /** One round: true when settled, false when another writer changed the key meanwhile. */
-    private boolean settleOnce(String key, int ours, byte[] file, Map<String, String> metadata) throws IOException {
-        HeadObjectResponse existing;
-        try {
-            existing = s3.headObject(b -> b.bucket(bucket).key(key));
-        } catch (NoSuchKeyException gone) {
-            return put(PutObjectRequest.builder().ifNoneMatch("*"), key, file, metadata);
+    /** One round: null when settled, otherwise what to try next. */
+    private Attempt settleOnce(Attempt attempt) throws IOException {
+        Existing existing = inspect(attempt.key);
+        if (existing == null) {
+            return put(attempt, PutObjectRequest.builder().ifNoneMatch("*")) ? null : attempt;
         }
-        long theirs = recordCount(key, existing);
-        if (theirs >= ours) {
-            LOG.info("s3://{}/{} already holds {} records, including the {} of this batch: kept it", bucket, key,
-                    theirs, ours);
-            return true;
+        ArchiveBatch ours = attempt.batch;
+        if (existing.holdsAll(ours)) {
+            LOG.info("s3://{}/{} already holds the {} records of {}: kept it", bucket, attempt.key, ours.size(), ours);
+            return null;
         }
-        if (put(PutObjectRequest.builder().ifMatch(existing.eTag()), key, file, metadata)) {
-            LOG.info("Replaced s3://{}/{} ({} records) with the {} records read since", bucket, key, theirs, ours);
-            return true;
+        if (existing.fromPrism() && existing.allIn(ours)) {
+            if (!put(attempt, PutObjectRequest.builder().ifMatch(existing.eTag()))) {
+                return attempt;
+            }
+            LOG.info("Replaced s3://{}/{} ({} records) with {}, which holds all of them", bucket, attempt.key,
+                    existing.size(), ours);
+            return null;
         }
-        return false;
+        ArchiveBatch rest = ours.subset(i -> !existing.holds(ours.offset(i), ours.timestamp(i))).orElseThrow();
+        ArchiveKey next = rest.firstOffset() != attempt.key.startOffset()
+                ? attempt.key.startingAt(rest.firstOffset()) : attempt.key.nextVariant();
+        LOG.warn("s3://{}/{} holds other records than {} ({}); the {} records it lacks go to s3://{}/{}", bucket,
+                attempt.key, ours, existing.fromPrism() ? "another replica filed them differently"
+                        : "it was not written by Prism LTS", rest.size(), bucket, next);
+        return new Attempt(rest, next, writer.write(rest, next));
     }
 
-    private boolean put(PutObjectRequest.Builder request, String key, byte[] file, Map<String, String> metadata) {
+    private boolean put(Attempt attempt, PutObjectRequest.Builder request) {
         try {
-            s3.putObject(request.bucket(bucket).key(key).contentType(AvroBatchWriter.CONTENT_TYPE)
-                    .contentLength((long) file.length).metadata(metadata).build(), RequestBody.fromBytes(file));
+            s3.putObject(request.bucket(bucket).key(attempt.key.toString()).contentType(AvroBatchWriter.CONTENT_TYPE)
+                    .contentLength((long) attempt.file.length)
+                    .metadata(AvroBatchWriter.objectMetadata(attempt.batch)).build(),
+                    RequestBody.fromBytes(attempt.file));
             return true;
         } catch (S3Exception e) {
             if (e.statusCode() == PRECONDITION_FAILED) {
@@ -116,19 +141,71 @@ public final class ExistingArchiveFile {
         }
     }
 
-    private long recordCount(String key, HeadObjectResponse existing) throws IOException {
-        String count = existing.metadata().get(AvroBatchWriter.META_RECORD_COUNT);
-        if (count != null) {
-            return Long.parseLong(count);
+    /**
+     * The file under {@code key}, from its header alone; null if there is none. A file that is not an Avro file, or
+     * has no Prism LTS provenance, is foreign: it holds nothing this batch can count on.
+     */
+    private Existing inspect(ArchiveKey key) throws IOException {
+        ResponseInputStream<GetObjectResponse> in;
+        try {
+            in = s3.getObject(b -> b.bucket(bucket).key(key.toString()));
+        } catch (NoSuchKeyException gone) {
+            return null;
         }
-        try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key));
-                DataFileStream<Object> records = new DataFileStream<>(in, new GenericDatumReader<>())) {
-            long n = 0;
-            while (records.hasNext()) {
-                records.next();
-                n++;
+        try {
+            String eTag = in.response().eTag();
+            Provenance provenance;
+            try {
+                if (in.response().contentLength() < 4) {
+                    throw new InvalidAvroMagicException("shorter than an Avro header");
+                }
+                provenance = Provenance.of(new DataFileStream<>(in, new GenericDatumReader<>()));
+            } catch (InvalidAvroMagicException | IllegalArgumentException | AvroRuntimeException foreign) {
+                return new Existing(eTag, Set.of(), false);
             }
-            return n;
+            Set<Record> records = new HashSet<>();
+            for (int i = 0; i < provenance.offsets().length; i++) {
+                records.add(new Record(provenance.offsets()[i], provenance.timestamps()[i]));
+            }
+            return new Existing(eTag, records, true);
+        } finally {
+            in.abort();
+            in.close();
+        }
+    }
+
+    private record Attempt(ArchiveBatch batch, ArchiveKey key, byte[] file) {
+    }
+
+    private record Record(long offset, long timestamp) {
+    }
+
+    /** A file found under a key: the records its provenance names (none for a file without Prism provenance). */
+    private record Existing(String eTag, Set<Record> records, boolean fromPrism) {
+
+        boolean holds(long offset, long timestamp) {
+            return records.contains(new Record(offset, timestamp));
+        }
+
+        boolean holdsAll(ArchiveBatch batch) {
+            for (int i = 0; i < batch.size(); i++) {
+                if (!holds(batch.offset(i), batch.timestamp(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        boolean allIn(ArchiveBatch batch) {
+            Set<Record> theirs = new HashSet<>(records);
+            for (int i = 0; i < batch.size(); i++) {
+                theirs.remove(new Record(batch.offset(i), batch.timestamp(i)));
+            }
+            return theirs.isEmpty();
+        }
+
+        int size() {
+            return records.size();
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.prism.lts.batch.DayBatches;
-import com.prism.lts.commit.CommitWatermark;
+import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.ArchiveProcess;
@@ -48,11 +48,10 @@ class GracefulStopTest {
         String group = settings.get("prism.kafka.group-id");
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
-            CommitWatermark watermark = archive.bean("commitWatermark", CommitWatermark.class);
             DayBatches dayBatches = archive.bean("dayBatches", DayBatches.class);
-            await().atMost(Duration.ofSeconds(30)).until(() -> watermark.snapshot().stream()
-                    .mapToLong(p -> p.next()).sum() == sent.size() && dayBatches.openBytes() > 0
-                    && dayBatches.openBatches() == 4 && held(watermark) == 4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> archive.partitions().stream()
+                    .mapToLong(PartitionLedger.Lag::next).sum() == sent.size() && dayBatches.openBytes() > 0
+                    && dayBatches.openBatches() == 4 && held(archive.partitions()) == 4);
             assertThat(TESTBED.s3().keys(Testbed.BUCKET, topic + "/")).isEmpty();
         }
 
@@ -93,7 +92,7 @@ class GracefulStopTest {
     }
 
     /** Once every record is in a batch, each open batch holds back one offset. */
-    private static int held(CommitWatermark watermark) {
-        return watermark.snapshot().stream().mapToInt(p -> p.held()).sum();
+    private static int held(List<PartitionLedger.Lag> partitions) {
+        return partitions.stream().mapToInt(PartitionLedger.Lag::held).sum();
     }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.Semaphore;
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.ArchiveRecord;
 import com.prism.lts.batch.TestBatches;
-import com.prism.lts.commit.PartitionWatermark;
-import com.prism.lts.commit.TestWatermarks;
+import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.Backoff;
 import com.prism.lts.day.MetricDate;
@@ -78,12 +78,12 @@ public final class HandWrittenArchiver {
      * Upload threads release; only the consumer thread adds, reads and commits.
      */
     private static final class Holds {
-        final PartitionWatermark epoch;
+        final PartitionLedger epoch;
         final ConcurrentSkipListSet<Long> firstOffsets = new ConcurrentSkipListSet<>();
         long next = -1;
         long committed = -1;
 
-        Holds(PartitionWatermark epoch) {
+        Holds(PartitionLedger epoch) {
             this.epoch = epoch;
         }
 
@@ -132,11 +132,11 @@ public final class HandWrittenArchiver {
 
     private void add(ConsumerRecord<byte[], byte[]> kafkaRecord) throws Exception {
         Holds partition = holds.computeIfAbsent(new TopicPartition(kafkaRecord.topic(), kafkaRecord.partition()),
-                p -> new Holds(TestWatermarks.assigned(p.topic(), p.partition())));
+                p -> new Holds(TestLedgers.assigned(p.topic(), p.partition())));
         DecodedEvent event = decoder.decode(kafkaRecord.topic(), kafkaRecord.value());
         LocalDate day = metricDate.dayOf(event.fields());
         ArchiveRecord record = new ArchiveRecord(kafkaRecord.topic(), kafkaRecord.partition(), kafkaRecord.offset(),
-                kafkaRecord.timestamp(), day, event, partition.epoch);
+                kafkaRecord.timestamp(), day, event, partition.epoch, null);
         long now = System.nanoTime();
         String key = record.batchKey();
         OpenBatch batch = open.get(key);

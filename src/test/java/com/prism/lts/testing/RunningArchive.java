@@ -1,9 +1,12 @@
 package com.prism.lts.testing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.prism.lts.app.ArchiveApplication;
+import com.prism.lts.commit.ArchivingConsumerFactory;
+import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.observe.ArchiveMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -40,6 +43,12 @@ public final class RunningArchive implements AutoCloseable {
 
     public ArchiveMetrics metrics() {
         return context().getRegistry().lookupByNameAndType("archiveMetrics", ArchiveMetrics.class);
+    }
+
+    /** How far each partition this replica owns has been read, held and committed. */
+    public List<PartitionLedger.Lag> partitions() {
+        return bean("archivingConsumers", ArchivingConsumerFactory.class).ledgers().stream()
+                .map(PartitionLedger::lag).toList();
     }
 
     public <T> T bean(String name, Class<T> type) {

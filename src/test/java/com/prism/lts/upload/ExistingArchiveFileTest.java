@@ -2,21 +2,26 @@ package com.prism.lts.upload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.ArchiveRecord;
 import com.prism.lts.batch.TestBatches;
-import com.prism.lts.commit.PartitionWatermark;
-import com.prism.lts.commit.TestWatermarks;
+import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.config.Backoff;
 import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.write.AvroBatchWriter;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -29,23 +34,25 @@ import org.junit.jupiter.api.TestInfo;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * The rule that keeps a file written twice from losing records, against a real S3 server: under one key, a file is
- * only ever replaced by one holding more records.
+ * A key found taken is settled by the records each file holds (offset and timestamp, from the files' provenance),
+ * never by counting them, against a real S3 server: no record that either writer wrote disappears, and none ends up
+ * in two files.
  */
 class ExistingArchiveFileTest {
 
     static final String BUCKET = "prism-lts";
-    static final DemoEvents DEMO = new DemoEvents(LocalDate.of(2018, 1, 4), 1, 4);
+    static final LocalDate DAY = LocalDate.of(2018, 1, 4);
+    static final DemoEvents DEMO = new DemoEvents(DAY, 1, 4);
+    static final long TIMESTAMP = 1_515_000_000_000L;
 
     static EmbeddedS3 s3;
-    static ExistingArchiveFile existing;
     private String prefix;
+    private ExistingArchiveFile existing;
 
     @BeforeAll
     static void start() {
         s3 = EmbeddedS3.start();
         s3.createBucket(BUCKET);
-        existing = new ExistingArchiveFile(s3.client(), BUCKET, new Backoff(10, 100));
     }
 
     @AfterAll
@@ -56,55 +63,98 @@ class ExistingArchiveFileTest {
     @BeforeEach
     void ownPrefix(TestInfo test) {
         prefix = test.getTestMethod().orElseThrow().getName();
+        existing = new ExistingArchiveFile(s3.client(), BUCKET, new AvroBatchWriter(prefix, "deflate"),
+                new Backoff(10, 100));
     }
 
     @Test
-    void a_file_with_fewer_records_never_replaces_the_one_under_its_key() throws Exception {
-        Exchange larger = written(20);
-        put(larger);
+    void a_file_written_again_finds_its_twin_under_its_key_and_leaves_it() throws Exception {
+        put(written(100, 101, 102));
 
-        existing.settle(written(5));
+        existing.settle(written(100, 101, 102));
 
-        assertThat(recordsUnder(larger)).isEqualTo(20);
+        assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L);
+        assertThat(keys()).containsExactly(key(100));
     }
 
     @Test
-    void a_file_with_more_records_replaces_the_smaller_one_under_its_key() throws Exception {
-        Exchange smaller = written(5);
-        put(smaller);
+    void a_file_holding_some_of_the_batchs_records_is_replaced_by_the_batch() throws Exception {
+        put(written(100, 102));
 
-        existing.settle(written(20));
+        existing.settle(written(100, 101, 102, 105));
 
-        assertThat(recordsUnder(smaller)).isEqualTo(20);
+        assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L, 105L);
+        assertThat(keys()).containsExactly(key(100));
     }
 
     @Test
-    void a_file_without_a_record_count_is_counted_by_reading_it() throws Exception {
-        Exchange larger = written(20);
-        s3.client().putObject(b -> b.bucket(BUCKET).key(key(larger)), RequestBody.fromBytes(
-                larger.getMessage().getBody(byte[].class)));
+    void a_file_holding_all_of_the_batchs_records_and_more_is_kept() throws Exception {
+        put(written(100, 101, 102, 103));
 
-        existing.settle(written(10));
+        existing.settle(written(100, 102));
 
-        assertThat(recordsUnder(larger)).isEqualTo(20);
+        assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L, 103L);
+    }
+
+    @Test
+    void a_larger_file_with_other_records_under_the_key_is_kept_and_the_records_it_lacks_get_a_key_of_their_own()
+            throws Exception {
+        // Written by a replica with another prism.metric-date.zone: five records, but not the batch's 105
+        put(written(100, 101, 102, 103, 104));
+
+        existing.settle(written(100, 102, 105));
+
+        assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L, 103L, 104L, 105L);
+        assertThat(keys()).containsExactlyInAnyOrder(key(100), key(105));
+    }
+
+    @Test
+    void a_file_left_by_another_sink_under_the_key_is_kept_and_the_batch_goes_to_a_variant_of_the_key()
+            throws Exception {
+        ByteArrayOutputStream connectFile = new ByteArrayOutputStream();
+        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>(DemoEvents.SCHEMA))) {
+            writer.create(DemoEvents.SCHEMA, connectFile);
+            writer.append(DEMO.event(0));
+        }
+        s3.client().putObject(b -> b.bucket(BUCKET).key(key(100)), RequestBody.fromBytes(connectFile.toByteArray()));
+
+        existing.settle(written(100, 101));
+
+        assertThat(s3.read(BUCKET, key(100)).records()).as("the other sink's file").hasSize(1);
+        String variant = key(100).replace(".avro", "-1.avro");
+        assertThat(keys()).containsExactlyInAnyOrder(key(100), variant);
+        assertThat(ArchiveContents.read(s3, BUCKET, variant).records()).extracting(ArchiveContents.Archived::offset)
+                .containsExactly(100L, 101L);
+    }
+
+    @Test
+    void a_file_from_before_the_topic_was_created_again_is_kept_and_the_batch_goes_to_a_variant_of_the_key()
+            throws Exception {
+        put(writtenAt(TIMESTAMP - 86_400_000L, 100, 101));
+
+        existing.settle(written(100, 101));
+
+        assertThat(keys()).containsExactlyInAnyOrder(key(100), key(100).replace(".avro", "-1.avro"));
+        assertThat(archivedOffsets()).containsExactly(100L, 100L, 101L, 101L);
     }
 
     @Test
     void a_key_that_is_free_again_by_the_time_it_is_settled_gets_the_file() throws Exception {
-        Exchange file = written(7);
-        s3.client().deleteObject(b -> b.bucket(BUCKET).key(key(file)));
+        existing.settle(written(100, 101, 102));
 
-        existing.settle(file);
-
-        assertThat(recordsUnder(file)).isEqualTo(7);
+        assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L);
     }
 
-    /** The first {@code count} records of one day of one partition from offset 100, written as a file. */
-    private Exchange written(int count) throws Exception {
-        PartitionWatermark watermark = TestWatermarks.assigned("ac-user-event", 0);
-        List<ArchiveRecord> records = IntStream.range(0, count)
-                .mapToObj(i -> new ArchiveRecord("ac-user-event", 0, 100 + 2L * i, 1_515_000_000_000L + i,
-                        LocalDate.of(2018, 1, 4), Events.decoded(Events.DEMO_SCHEMA_ID, DEMO.event(i)), watermark))
+    /** One day of one partition at {@code offsets}, written as a file: the exchange that found its key taken. */
+    private Exchange written(long... offsets) throws Exception {
+        return writtenAt(TIMESTAMP, offsets);
+    }
+
+    private Exchange writtenAt(long firstTimestamp, long... offsets) throws Exception {
+        PartitionLedger ledger = TestLedgers.assigned("ac-user-event", 0);
+        List<ArchiveRecord> records = IntStream.range(0, offsets.length)
+                .mapToObj(i -> new ArchiveRecord("ac-user-event", 0, offsets[i], firstTimestamp + offsets[i], DAY,
+                        Events.decoded(Events.DEMO_SCHEMA_ID, DEMO.event((int) offsets[i])), ledger, null))
                 .toList();
         ArchiveBatch batch = TestBatches.of(records);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
@@ -113,18 +163,25 @@ class ExistingArchiveFileTest {
         return exchange;
     }
 
-    @SuppressWarnings("unchecked")
     private static void put(Exchange file) {
-        s3.client().putObject(b -> b.bucket(BUCKET).key(key(file))
-                .metadata(file.getMessage().getHeader(AWS2S3Constants.METADATA, Map.class)),
-                RequestBody.fromBytes(file.getMessage().getBody(byte[].class)));
+        s3.client().putObject(b -> b.bucket(BUCKET).key(file.getMessage().getHeader(AWS2S3Constants.KEY,
+                String.class)), RequestBody.fromBytes(file.getMessage().getBody(byte[].class)));
     }
 
-    private static String key(Exchange file) {
-        return file.getMessage().getHeader(AWS2S3Constants.KEY, String.class);
+    private String key(long startOffset) {
+        return prefix + "/ac-user-event/year=2018/month=01/day=04/ac-user-event+0+"
+                + String.format("%010d", startOffset) + ".avro";
     }
 
-    private static int recordsUnder(Exchange file) {
-        return s3.read(BUCKET, key(file)).records().size();
+    private List<String> keys() {
+        return s3.keys(BUCKET, prefix + "/");
+    }
+
+    /** Every offset in the archive under this test's prefix, as many times as it is there, in order. */
+    private List<Long> archivedOffsets() {
+        List<Long> offsets = new ArrayList<>(ArchiveContents.read(s3, BUCKET, prefix + "/").records().stream()
+                .map(ArchiveContents.Archived::offset).toList());
+        offsets.sort(null);
+        return offsets;
     }
 }

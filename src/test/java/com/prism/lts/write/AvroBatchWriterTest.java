@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.ArchiveRecord;
 import com.prism.lts.batch.TestBatches;
-import com.prism.lts.commit.PartitionWatermark;
-import com.prism.lts.commit.TestWatermarks;
+import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.Events;
 import org.apache.avro.file.DataFileConstants;
@@ -117,10 +117,10 @@ class AvroBatchWriterTest {
     }
 
     private static ArchiveBatch batchOf(List<GenericRecord> events) {
-        PartitionWatermark watermark = TestWatermarks.assigned(TOPIC, PARTITION);
+        PartitionLedger watermark = TestLedgers.assigned(TOPIC, PARTITION);
         List<ArchiveRecord> records = IntStream.range(0, events.size())
                 .mapToObj(i -> new ArchiveRecord(TOPIC, PARTITION, OFFSETS[i], TIMESTAMPS[i], DAY,
-                        Events.decoded(Events.DEMO_SCHEMA_ID, events.get(i)), watermark))
+                        Events.decoded(Events.DEMO_SCHEMA_ID, events.get(i)), watermark, null))
                 .toList();
         return TestBatches.of(records);
     }

@@ -1,0 +1,142 @@
+package com.prism.lts.commit;
+
+import java.util.UUID;
+
+import com.prism.lts.config.Backoff;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The text a {@link CommitState} travels as in a commit's metadata: inline ({@code prism1:<base64>}) while it fits
+ * the broker's {@code offset.metadata.max.bytes}, otherwise in an S3 object of its own that the metadata names
+ * ({@code prism1:s3:<key>}). The object is written before the commit that names it, under a new key each time, so
+ * a commit refused to a replica that lost the partition names nothing that matters; the object a successful commit
+ * replaces is deleted.
+ * <p>
+ * Thousands of days open at once in one partition (years of history in random order) are what outgrow the
+ * metadata: about 6 bytes per day with a file above the committed offset.
+ */
+public final class CommitMetadata {
+
+    static final String INLINE = "prism1:";
+    static final String IN_S3 = INLINE + "s3:";
+    /** Kafka's default {@code offset.metadata.max.bytes}; a broker that refuses it halves what goes inline. */
+    private static final int KAFKA_DEFAULT_LIMIT = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommitMetadata.class);
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String folder;
+    private final Backoff retry;
+    private volatile int inlineLimit = KAFKA_DEFAULT_LIMIT;
+
+    /**
+     * @param prefix the archive's prefix in the bucket; states go under {@code <prefix>/_prism/commit-state/<group>/},
+     *               which Hive-style readers skip (a leading underscore)
+     */
+    public CommitMetadata(S3Client s3, String bucket, String prefix, String group, Backoff retry) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.folder = (prefix.isEmpty() ? "" : prefix + "/") + "_prism/commit-state/" + group + "/";
+        this.retry = retry;
+    }
+
+    /** The metadata that carries {@code state} with {@code offset}; writes it to S3 first if it is too large. */
+    String write(TopicPartition partition, long offset, CommitState state) {
+        String inline = INLINE + state.toText(offset);
+        if (inline.length() <= inlineLimit) {
+            return inline;
+        }
+        String key = folder + partition.topic() + "/" + partition.partition() + "/"
+                + String.format("%020d", offset) + "-" + UUID.randomUUID() + ".state";
+        byte[] bytes = state.encode(offset);
+        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream"),
+                RequestBody.fromBytes(bytes));
+        return IN_S3 + key;
+    }
+
+    /** The broker refused metadata as too large: its limit is below Kafka's default, so less goes inline. */
+    void refusedAsTooLarge() {
+        inlineLimit = Math.max(64, inlineLimit / 2);
+        LOG.warn("The Kafka broker refused commit metadata as too large (offset.metadata.max.bytes is below {}):"
+                + " states over {} characters now go to s3://{}/{}", KAFKA_DEFAULT_LIMIT, inlineLimit, bucket, folder);
+    }
+
+    /**
+     * The state committed with {@code committed}, or an empty one when there is none or it was written by an owner
+     * that files records differently ({@code settingsHash}). Retries S3 until it answers.
+     */
+    CommitState read(TopicPartition partition, OffsetAndMetadata committed, int settingsHash)
+            throws InterruptedException {
+        String metadata = committed == null ? "" : committed.metadata();
+        if (metadata == null || metadata.isEmpty()) {
+            return CommitState.empty(settingsHash);
+        }
+        if (!metadata.startsWith(INLINE)) {
+            LOG.warn("{} was committed at {} without a Prism LTS state (metadata '{}'): files cut above it by its"
+                    + " previous owner may be written a second time", partition, committed.offset(), abbreviate(metadata));
+            return CommitState.empty(settingsHash);
+        }
+        CommitState state;
+        try {
+            state = metadata.startsWith(IN_S3)
+                    ? fetch(partition, metadata.substring(IN_S3.length()), committed.offset())
+                    : CommitState.fromText(metadata.substring(INLINE.length()), committed.offset());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("The state committed with {} at {} cannot be read ({}): files cut above it may be written a"
+                    + " second time", partition, committed.offset(), e.getMessage());
+            return CommitState.empty(settingsHash);
+        }
+        if (state.settingsHash() != settingsHash) {
+            LOG.warn("{} was committed at {} by a replica that files records differently (another"
+                    + " prism.metric-date.*, prism.flush.size or prism.decoder): records above it are archived again"
+                    + " as this replica files them, and some may then be archived twice; none is lost",
+                    partition, committed.offset());
+            return CommitState.empty(settingsHash);
+        }
+        return state;
+    }
+
+    private CommitState fetch(TopicPartition partition, String key, long offset) throws InterruptedException {
+        Backoff.Delays delays = retry.delays();
+        while (true) {
+            try {
+                return CommitState.decode(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray(), offset);
+            } catch (NoSuchKeyException e) {
+                throw new IllegalArgumentException("s3://" + bucket + "/" + key + " does not exist", e);
+            } catch (SdkException e) {
+                long delay = delays.next();
+                LOG.warn("Could not read the committed state of {} from s3://{}/{}, retrying in {} ms: {}", partition,
+                        bucket, key, delay, e.getMessage());
+                Thread.sleep(delay);
+            }
+        }
+    }
+
+    /**
+     * {@code metadata} is named by no commit any more (replaced by a later one, or refused): the S3 object it names,
+     * if any, can go.
+     */
+    void forget(String metadata) {
+        if (metadata != null && metadata.startsWith(IN_S3)) {
+            String key = metadata.substring(IN_S3.length());
+            try {
+                s3.deleteObject(b -> b.bucket(bucket).key(key));
+            } catch (SdkException e) {
+                LOG.warn("Could not delete the commit state s3://{}/{}, which no commit names any more: {}", bucket,
+                        key, e.getMessage());
+            }
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+}

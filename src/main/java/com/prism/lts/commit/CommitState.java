@@ -1,0 +1,198 @@
+package com.prism.lts.commit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * What a partition's next owner cannot work out from the records themselves, committed with the offset in its
+ * metadata: where each file above the committed offset ends, whether it is known to be in S3, and which records above
+ * it went to the dead-letter topic.
+ * <p>
+ * Files cut at the flush size can be cut again from where they start, but files cut by time (quiet period, maximum
+ * age, too many open batches, a stop) cannot, and some files above the committed offset are already in S3 while an
+ * older batch of another day holds the commit back. With this state the next owner skips what is in S3 and cuts the
+ * rest exactly where this owner did, so that both write the same files under the same keys.
+ * <p>
+ * Encoding (docs/exactly-once.md): Avro binary values, version first; offsets relative to the committed offset.
+ *
+ * @param settingsHash  {@link com.prism.lts.config.ArchiveSettings#decisionHash()} of the owner that wrote it: cuts
+ *                      are only meaningful to an owner that files records the same way
+ * @param cuts          per stream, the ends of its files that end at or above the committed offset, in offset order
+ * @param deadLettered  offsets at or above the committed offset that are in the dead-letter topic
+ */
+public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts, SortedSet<Long> deadLettered) {
+
+    /** The version of this encoding, its first value. */
+    public static final int VERSION = 1;
+
+    /**
+     * Where one file of a stream ends.
+     *
+     * @param end  the offset of its last record
+     * @param done whether it is known to be in S3; if not, it may or may not be, and must be written again the same
+     */
+    public record Cut(long end, boolean done) {
+    }
+
+    public static CommitState empty(int settingsHash) {
+        return new CommitState(settingsHash, new TreeMap<>(), new TreeSet<>());
+    }
+
+    public boolean isEmpty() {
+        return cuts.isEmpty() && deadLettered.isEmpty();
+    }
+
+    /** The state as bytes, offsets written relative to {@code committed}. */
+    public byte[] encode(long committed) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        try {
+            out.writeInt(VERSION);
+            out.writeFixed(ByteBuffer.allocate(4).putInt(settingsHash).array());
+            List<String> schemaIds = cuts.keySet().stream().map(StreamKey::schemaId).distinct().sorted().toList();
+            Map<String, Integer> schemaIndex = new HashMap<>();
+            out.writeArrayStart();
+            out.setItemCount(schemaIds.size());
+            for (String id : schemaIds) {
+                out.startItem();
+                schemaIndex.put(id, schemaIndex.size());
+                out.writeString(id);
+            }
+            out.writeArrayEnd();
+            out.writeArrayStart();
+            out.setItemCount(cuts.size());
+            long previousDay = 0;
+            for (Map.Entry<StreamKey, List<Cut>> stream : cuts.entrySet()) {
+                out.startItem();
+                long day = stream.getKey().day().toEpochDay();
+                out.writeLong(day - previousDay);
+                previousDay = day;
+                out.writeInt(schemaIndex.get(stream.getKey().schemaId()));
+                out.writeArrayStart();
+                out.setItemCount(stream.getValue().size());
+                long previousEnd = committed;
+                for (Cut cut : stream.getValue()) {
+                    out.startItem();
+                    out.writeLong((cut.end() - previousEnd) << 1 | (cut.done() ? 1 : 0));
+                    previousEnd = cut.end();
+                }
+                out.writeArrayEnd();
+            }
+            out.writeArrayEnd();
+            List<long[]> runs = runs(deadLettered);
+            out.writeArrayStart();
+            out.setItemCount(runs.size());
+            long previousEnd = committed;
+            for (long[] run : runs) {
+                out.startItem();
+                out.writeLong(run[0] - previousEnd);
+                out.writeLong(run[1] - run[0]);
+                previousEnd = run[1];
+            }
+            out.writeArrayEnd();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Reads what {@link #encode} wrote for the same committed offset. */
+    public static CommitState decode(byte[] bytes, long committed) {
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
+        try {
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("commit state version " + version + " is not known here");
+            }
+            byte[] hash = new byte[4];
+            in.readFixed(hash);
+            List<String> schemaIds = new ArrayList<>();
+            for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+                for (long i = 0; i < n; i++) {
+                    schemaIds.add(in.readString());
+                }
+            }
+            SortedMap<StreamKey, List<Cut>> cuts = new TreeMap<>();
+            long day = 0;
+            for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+                for (long i = 0; i < n; i++) {
+                    day += in.readLong();
+                    StreamKey stream = new StreamKey(LocalDate.ofEpochDay(day), schemaIds.get(in.readInt()));
+                    List<Cut> streamCuts = new ArrayList<>();
+                    long end = committed;
+                    for (long m = in.readArrayStart(); m != 0; m = in.arrayNext()) {
+                        for (long j = 0; j < m; j++) {
+                            long value = in.readLong();
+                            end += value >>> 1;
+                            streamCuts.add(new Cut(end, (value & 1) == 1));
+                        }
+                    }
+                    cuts.put(stream, streamCuts);
+                }
+            }
+            SortedSet<Long> deadLettered = new TreeSet<>();
+            long previousEnd = committed;
+            for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
+                for (long i = 0; i < n; i++) {
+                    long start = previousEnd + in.readLong();
+                    long end = start + in.readLong();
+                    for (long offset = start; offset <= end; offset++) {
+                        deadLettered.add(offset);
+                    }
+                    previousEnd = end;
+                }
+            }
+            if (!in.isEnd()) {
+                throw new IllegalArgumentException("the commit state has bytes past its end");
+            }
+            return new CommitState(ByteBuffer.wrap(hash).getInt(), cuts, deadLettered);
+        } catch (IOException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("the commit state cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Base64 (URL alphabet, no padding) of {@link #encode}: the text that travels in the commit's metadata. */
+    public String toText(long committed) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(encode(committed));
+    }
+
+    public static CommitState fromText(String text, long committed) {
+        try {
+            return decode(Base64.getUrlDecoder().decode(text), committed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the commit state cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Consecutive offsets as [first, last] runs: dead letters tend to come in bursts. */
+    private static List<long[]> runs(SortedSet<Long> offsets) {
+        List<long[]> runs = new ArrayList<>();
+        for (long offset : offsets) {
+            long[] last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last[1] + 1 == offset) {
+                last[1] = offset;
+            } else {
+                runs.add(new long[] {offset, offset});
+            }
+        }
+        return runs;
+    }
+}
