@@ -29,6 +29,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.metrics.KafkaMetric;
@@ -53,6 +54,12 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchivingConsumer.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How long a poll waits while a commit is in flight: its acknowledgement is delivered at the start of the next
+     * poll, and uploads wait for it.
+     */
+    private static final Duration WHILE_COMMITTING = Duration.ofMillis(5);
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final Consumer<Object, Object> delegate;
     private final ArchivingConsumerFactory shared;
@@ -64,6 +71,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private boolean pausedForUploads;
     private long nextCommitNanos = System.nanoTime();
     private long commitInFlightSince = -1;
+    private long nextCommitWarningNanos = System.nanoTime();
+    private int commitFailuresNotLogged;
     private volatile boolean joined;
 
     ArchivingConsumer(Consumer<Object, Object> delegate, ArchivingConsumerFactory shared) {
@@ -81,7 +90,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
             }
         });
         pauseWhileUploadsPileUp();
-        ConsumerRecords<Object, Object> records = delegate.poll(timeout);
+        ConsumerRecords<Object, Object> records = delegate.poll(
+                commitInFlightSince >= 0 && timeout.compareTo(WHILE_COMMITTING) > 0 ? WHILE_COMMITTING : timeout);
         for (TopicPartition partition : records.partitions()) {
             ledger(partition).hold(records.records(partition));
         }
@@ -182,7 +192,17 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         if (failure instanceof OffsetMetadataTooLarge) {
             shared.metadata().refusedAsTooLarge();
         }
-        LOG.warn("Could not commit {}; will try again: {}", describe(offsets), failure.getMessage());
+        if (failure instanceof RebalanceInProgressException) {
+            LOG.debug("Commit of {} waits for the rebalance in progress", describe(offsets));
+        } else if (System.nanoTime() - nextCommitWarningNanos < 0) {
+            commitFailuresNotLogged++;
+        } else {
+            LOG.warn("Could not commit {}; will try again{}: {}", describe(offsets), commitFailuresNotLogged == 0 ? ""
+                    : " (" + commitFailuresNotLogged + " more failures since the last such message)",
+                    failure.getMessage());
+            commitFailuresNotLogged = 0;
+            nextCommitWarningNanos = System.nanoTime() + WARN_EVERY_NANOS;
+        }
     }
 
     private void pauseWhileUploadsPileUp() {

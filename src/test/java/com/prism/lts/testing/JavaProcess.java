@@ -79,6 +79,30 @@ public class JavaProcess implements AutoCloseable {
         return awaitExit();
     }
 
+    /** SIGSTOP: the process stops in its tracks, keeping everything in memory, as a paused VM or a long GC would. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process carries on where it stopped, unaware of the time that passed. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits for the process to exit on its own; returns the exit code. */
     public int awaitExit() {
         try {

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +20,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -87,8 +91,26 @@ public abstract class KafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Every record of {@code topic} from its beginning up to its current end. */
+    /** The offset after the last record of each partition of {@code topic}. */
+    public Map<Integer, Long> endOffsets(String topic) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<Integer, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> end.put(partition.partition(),
+                    info.offset()));
+            return end;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the end offsets of " + topic, e);
+        }
+    }
+
+    /** Every record of {@code topic} from its beginning up to its current end; none if there is no such topic. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+        if (!topics().contains(topic)) {
+            return List.of();
+        }
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -104,6 +126,24 @@ public abstract class KafkaBroker implements AutoCloseable {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             return records;
+        }
+    }
+
+    /** The static member ids of the members of {@code group} that have partitions assigned now. */
+    public Set<String> assignedMembers(String group) {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().stream()
+                    .filter(member -> !member.assignment().topicPartitions().isEmpty())
+                    .map(member -> member.groupInstanceId().orElse(member.consumerId()))
+                    .collect(Collectors.toSet());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Set.of();
+            }
+            throw new IllegalStateException("could not describe group " + group, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -5,10 +5,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,12 +34,14 @@ public final class RegistryStandIn implements AutoCloseable {
     private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
 
     private final HttpServer server;
+    private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
     private final Map<Integer, String> schemaTypes = new ConcurrentHashMap<>();
     private final Map<String, Integer> ids = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
     private volatile int failWith;
+    private final Map<Integer, Duration> slowFirstLookup = new ConcurrentHashMap<>();
 
     private RegistryStandIn(HttpServer server) {
         this.server = server;
@@ -47,6 +52,7 @@ public final class RegistryStandIn implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             RegistryStandIn registry = new RegistryStandIn(server);
             server.createContext("/", registry::handle);
+            server.setExecutor(registry.threads);
             server.start();
             return registry;
         } catch (IOException e) {
@@ -73,6 +79,14 @@ public final class RegistryStandIn implements AutoCloseable {
         schemaTypes.put(id, schemaType);
     }
 
+    /**
+     * Answers the first lookup of schema {@code id} only after {@code delay}, as a registry under load might; lookups
+     * made meanwhile, and later, are answered at once.
+     */
+    public void slowFirstLookup(int id, Duration delay) {
+        slowFirstLookup.put(id, delay);
+    }
+
     /** Answers every request with this HTTP status from now on; 0 answers normally again. */
     public void failWith(int status) {
         failWith = status;
@@ -96,6 +110,14 @@ public final class RegistryStandIn implements AutoCloseable {
         Matcher byId = BY_ID.matcher(path);
         Matcher register = REGISTER.matcher(path);
         if ("GET".equals(exchange.getRequestMethod()) && byId.matches()) {
+            Duration delay = slowFirstLookup.remove(Integer.parseInt(byId.group(1)));
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String schema = schemas.get(Integer.parseInt(byId.group(1)));
             if (schema == null) {
                 respond(exchange, 404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
@@ -136,5 +158,6 @@ public final class RegistryStandIn implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        threads.shutdownNow();
     }
 }

@@ -1,0 +1,68 @@
+package com.prism.lts.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+import com.prism.lts.testing.Reconciliation;
+import com.prism.lts.testing.Testbed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Exactly once through the faults of routine operations, with archivers in JVMs of their own against a real broker
+ * and a real S3 server: every record produced is in the archive once, or in the dead-letter topic. The same
+ * scenarios run larger in {@code ./chaos}.
+ */
+class ExactlyOnceTest {
+
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
+
+    /**
+     * 24 days interleaved on 3 partitions, 60 records a second for 50 seconds: most files are cut by time, not by
+     * size, and the stream outlasts the replicas' restarts.
+     */
+    private static final Scenario.Scale SCALE = new Scenario.Scale(3_000, 60, 3, 24, 500);
+
+    @Test
+    void a_replica_killed_five_times_mid_stream_archives_every_record_exactly_once() throws Exception {
+        Scenario.Outcome outcome = run(Scenarios.KILL_NINE);
+        assertExactlyOnce(outcome);
+        assertThat(outcome.takeoversWithState()).as("restarts that found files cut above the committed offset")
+                .isPositive();
+    }
+
+    @Test
+    void scaling_three_replicas_to_one_and_back_then_a_kill_archives_every_record_exactly_once() throws Exception {
+        assertExactlyOnce(run(Scenarios.SCALE_DOWN_AND_UP));
+    }
+
+    @Test
+    void a_zombie_replica_frozen_past_its_session_and_resumed_archives_nothing_twice() throws Exception {
+        assertExactlyOnce(run(Scenarios.ZOMBIE));
+    }
+
+    @Test
+    void replicas_filing_days_in_different_zones_during_a_rebalance_lose_nothing() throws Exception {
+        Reconciliation result = run(Scenarios.MIXED_ZONES).reconciliation();
+        assertThat(result.nothingLost()).as(result.toString()).isTrue();
+    }
+
+    @Test
+    void a_partition_lost_by_one_consumer_and_taken_by_its_sibling_is_archived_exactly_once() throws Exception {
+        assertExactlyOnce(run(Scenarios.SIBLING_CONSUMERS));
+    }
+
+    private static Scenario.Outcome run(Scenario scenario) throws Exception {
+        return scenario.run(new Stage(TESTBED.kafka(), TESTBED.s3(), Testbed.BUCKET, TESTBED.schemas(),
+                Path.of("target", "chaos")), SCALE);
+    }
+
+    private static void assertExactlyOnce(Scenario.Outcome outcome) {
+        Reconciliation result = outcome.reconciliation();
+        assertThat(result.exactlyOnce()).as(result.toString()).isTrue();
+        assertThat(result.archived() + result.deadLettered() - result.deadLettersDuplicated())
+                .as("every record archived or dead-lettered").isEqualTo(result.produced());
+    }
+}
