@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 
+import com.prism.lts.batch.DayBatchRepository;
 import com.prism.lts.batch.DayBatches;
 import com.prism.lts.batch.SkipArchived;
 import com.prism.lts.commit.ArchivingConsumerFactory;
@@ -51,7 +52,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
  * {@code archivingConsumers}, {@code polledRecords}, {@code decodeEvent}, {@code chooseDay}, {@code skipArchived},
- * {@code deadLetters}, {@code isRejected}, {@code dayBatches}, {@code dayBatchesController}, {@code makeRoom},
+ * {@code deadLetters}, {@code isRejected}, {@code dayBatches}, {@code dayBatchesController},
+ * {@code dayBatchRepository}, {@code makeRoom},
  * {@code batchTimeout}, {@code uploadThreads}, {@code awaitCommit}, {@code writeAvroFile}, {@code archiveS3},
  * {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
  * {@code kafkaReadiness}, {@code s3Readiness} and {@code routesLiveness}.
@@ -90,6 +92,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, metrics));
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());
+        registry.bind("dayBatchRepository", new DayBatchRepository());
         // Steps every record takes, bound as a Processor, a Predicate and an Expression: a bean: or method: call
         // would bind parameters by reflection for each record (measured by the benchmark, README "Performance")
         registry.bind("isRejected", (Predicate) DeadLetters::isRejected);

@@ -15,6 +15,8 @@ import com.prism.lts.decode.DecodedEvent;
 public record ArchiveRecord(String topic, int partition, long offset, long timestamp, LocalDate day,
         DecodedEvent event, PartitionLedger ledger, PartitionLedger.Cut previousCut) {
 
+    private static final String UNTIL = "/until-";
+
     public StreamKey stream() {
         return new StreamKey(day, event.schemaId());
     }
@@ -31,6 +33,11 @@ public record ArchiveRecord(String topic, int partition, long offset, long times
      */
     public String batchKey() {
         String key = topic + '/' + partition + '/' + ledger.epoch() + '/' + day + '/' + event.schemaId();
-        return previousCut == null ? key : key + "/until-" + previousCut.end();
+        return previousCut == null ? key : key + UNTIL + previousCut.end();
+    }
+
+    /** Whether {@code batchKey} is that of a batch gathering again a file its partition's previous owner cut. */
+    static boolean isCutAgain(String batchKey) {
+        return batchKey.contains(UNTIL);
     }
 }

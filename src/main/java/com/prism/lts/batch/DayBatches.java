@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * of history in random order cannot exhaust the heap.
  * <p>
  * A batch that gathers again a file the partition's previous owner cut ends exactly where that file ended, never by
- * time: it is not a candidate for an early flush, and should the application stop before it is complete, it is left
- * for the partition's next owner. Each finished batch's cut goes to its partition's ledger, to be committed before
- * the batch is uploaded.
+ * time: it is not a candidate for an early flush nor for the flush at a stop ({@link DayBatchRepository}), and a
+ * batch of that kind completed short of its end for any other reason than its end being gone is not uploaded. Each
+ * finished batch's cut goes to its partition's ledger, to be committed before the batch is uploaded.
  */
 public final class DayBatches implements AggregationStrategy, OpenBatches {
 
@@ -175,8 +175,8 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         closed(batch);
         PartitionLedger.Cut previous = batch.previousCut();
         if (previous != null && batch.lastOffset() != previous.end() && !batch.endPassed()) {
-            LOG.info("Left {} for the next owner of its partition: it must end at offset {}, where its previous owner"
-                    + " ended it, and the application is stopping", batch, previous.end());
+            LOG.warn("Not uploading {}: it must end at offset {}, where its partition's previous owner ended it; its"
+                    + " records stay uncommitted for the partition's next owner", batch, previous.end());
         } else {
             batch.cut(batch.ledger().cut(batch.stream(), batch.lastOffset(), previous));
         }

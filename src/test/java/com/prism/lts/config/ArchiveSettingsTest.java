@@ -101,6 +101,29 @@ class ArchiveSettingsTest {
     }
 
     @Test
+    void conditional_writes_turned_off_are_refused_saying_why() {
+        assertThat(problems(Map.of("prism.s3.conditional-writes", "false"))).singleElement().asString()
+                .startsWith("prism.s3.conditional-writes must be true")
+                .contains("overwrite a file that holds records it does not");
+    }
+
+    @Test
+    void a_group_instance_id_kafka_would_refuse_is_refused_naming_the_property() {
+        assertThat(problems(Map.of("prism.kafka.group-instance-id", "prism lts/0"))).singleElement().asString()
+                .startsWith("prism.kafka.group-instance-id may hold only letters, digits");
+    }
+
+    @Test
+    void replicas_that_file_records_alike_share_a_fingerprint_and_another_zone_changes_it() {
+        int shipped = settings(Map.of()).decisionHash();
+
+        assertThat(settings(Map.of("prism.upload.concurrency", "2")).decisionHash()).isEqualTo(shipped);
+        assertThat(settings(Map.of("prism.metric-date.zone", "Europe/Paris")).decisionHash()).isNotEqualTo(shipped);
+        assertThat(settings(Map.of("prism.flush.size", "100")).decisionHash()).isNotEqualTo(shipped);
+        assertThat(settings(Map.of("prism.metric-date.field", "day")).decisionHash()).isNotEqualTo(shipped);
+    }
+
+    @Test
     void several_problems_are_reported_together_in_one_message() {
         InvalidSettingsException invalid = invalid(Map.of(
                 "prism.flush.size", "0",

@@ -46,14 +46,26 @@ class KubernetesManifestsTest {
     @MethodSource("overlays")
     void several_replicas_run_and_a_disruption_budget_keeps_them_running(String overlay) {
         Rendering rendering = new Rendering(overlay);
-        int replicas = rendering.deployment().at("/spec/replicas").asInt();
+        int replicas = rendering.workload().at("/spec/replicas").asInt();
         JsonNode budget = rendering.one("PodDisruptionBudget");
 
         assertThat(replicas).isGreaterThan(1);
         assertThat(budget.at("/spec/selector/matchLabels").properties()).isNotEmpty()
-                .allSatisfy(label -> assertThat(rendering.deployment().at("/spec/template/metadata/labels")
+                .allSatisfy(label -> assertThat(rendering.workload().at("/spec/template/metadata/labels")
                         .path(label.getKey()).asText()).isEqualTo(label.getValue().asText()));
         assertThat(budget.at("/spec/maxUnavailable").asInt()).isBetween(1, replicas - 1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void each_pod_is_a_static_member_of_the_consumer_group_named_after_itself(String overlay) {
+        Rendering rendering = new Rendering(overlay);
+        JsonNode memberId = rendering.environment("PRISM_KAFKA_GROUP_INSTANCE_ID");
+
+        assertThat(memberId.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name");
+        assertThat(ApplicationSettings.isKnown("prism.kafka.group-instance-id")).isTrue();
+        assertThat(rendering.named("Service", rendering.workload().at("/spec/serviceName").asText())
+                .at("/spec/clusterIP").asText()).as("a headless governing service").isEqualTo("None");
     }
 
     @ParameterizedTest
@@ -79,7 +91,7 @@ class KubernetesManifestsTest {
     void prometheus_is_told_where_the_metrics_are(String overlay) {
         Rendering rendering = new Rendering(overlay);
         ApplicationSettings settings = rendering.settings();
-        JsonNode annotations = rendering.deployment().at("/spec/template/metadata/annotations");
+        JsonNode annotations = rendering.workload().at("/spec/template/metadata/annotations");
 
         assertThat(settings.require("camel.management.metrics-enabled")).isEqualTo("true");
         assertThat(settings.require("camel.metrics.enabled")).isEqualTo("true");
@@ -182,17 +194,27 @@ class KubernetesManifestsTest {
                     .orElseThrow(() -> new AssertionError("no " + kind + " named " + name));
         }
 
-        JsonNode deployment() {
-            return one("Deployment");
+        JsonNode workload() {
+            return one("StatefulSet");
         }
 
         JsonNode podSpec() {
-            return deployment().at("/spec/template/spec");
+            return workload().at("/spec/template/spec");
         }
 
         JsonNode container() {
             assertThat(podSpec().path("containers")).hasSize(1);
             return podSpec().path("containers").get(0);
+        }
+
+        /** The container's environment variable {@code name}, as declared. */
+        JsonNode environment(String name) {
+            for (JsonNode variable : container().path("env")) {
+                if (variable.path("name").asText().equals(name)) {
+                    return variable;
+                }
+            }
+            throw new AssertionError("the container has no environment variable " + name);
         }
 
         /** A port of the container, by number or by name. */
