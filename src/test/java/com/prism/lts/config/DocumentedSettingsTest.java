@@ -32,7 +32,7 @@ class DocumentedSettingsTest {
             String name = row.group(1);
             documented.put(name, row.group(2) != null ? row.group(2) : "");
             assertThat(row.group(4)).as("environment variable of " + name)
-                    .isEqualTo(SettingDefaults.environmentName(name));
+                    .isEqualTo(EnvironmentVariables.name(name));
         }
 
         defaults.stringPropertyNames().stream().filter(name -> name.startsWith("prism.")).forEach(name ->
