@@ -2,6 +2,8 @@ package com.prism.lts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +34,19 @@ class StartupTest {
                 .contains("prism.avro.codec must be one of deflate, null, snappy, zstd, but is 'lz4'")
                 .contains("prism.metric-date.zone is not a time zone")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void a_management_port_in_use_stops_the_start_with_exit_code_2_naming_camel_management_port() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            ArchiveProcess archive = ArchiveProcess.start(Map.of(
+                    "camel.management.port", Integer.toString(taken.getLocalPort()),
+                    "prism.schema-directory", schemas.toString()), Path.of("target", "startup-port-test.log"));
+
+            assertThat(archive.awaitExit()).isEqualTo(2);
+            assertThat(archive.log()).containsPattern("camel\\.management\\.port " + taken.getLocalPort()
+                    + " cannot be listened on .*: another process has it").doesNotContain("\tat ");
+        }
     }
 
     @Test

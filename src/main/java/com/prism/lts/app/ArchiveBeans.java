@@ -23,6 +23,7 @@ import com.prism.lts.decode.SchemaSource;
 import com.prism.lts.observe.ArchiveMetrics;
 import com.prism.lts.observe.FailedAttempt;
 import com.prism.lts.observe.KafkaReadiness;
+import com.prism.lts.observe.ManagementPort;
 import com.prism.lts.observe.RoutesLiveness;
 import com.prism.lts.observe.S3Readiness;
 import com.prism.lts.upload.BatchUploaded;
@@ -61,6 +62,7 @@ public final class ArchiveBeans implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
+        ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
