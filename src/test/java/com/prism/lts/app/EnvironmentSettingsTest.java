@@ -51,8 +51,8 @@ class EnvironmentSettingsTest {
 
             assertThat(TESTBED.s3().objects(Testbed.BUCKET, topic + "/")).isEmpty();
             // camel-main's start-up summary says which value each option got, and from where
-            assertThat(archive.log())
-                    .containsPattern("\\[OS Environment Variable] +camel\\.component\\.kafka\\.sessionTimeoutMs = 7000");
+            assertThat(archive.log()).containsPattern(
+                    "\\[OS Environment Variable] +camel\\.component\\.kafka\\.sessionTimeoutMs = 7000");
         }
     }
 
