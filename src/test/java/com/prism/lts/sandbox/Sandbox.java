@@ -107,6 +107,8 @@ public final class Sandbox implements Callable<Integer> {
         endpoints.putAll(s3.settings());
         endpoints.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
         RunningArchive archive = RunningArchive.start(endpoints);
+        // a sandbox is for trying things: a saved route takes effect without a restart
+        RouteFolderReload.watch(archive.context(), Path.of("routes"));
         Watch watch = new Watch(archive, out);
         Thread stop = new Thread(() -> {
             watch.stop();
@@ -155,10 +157,6 @@ public final class Sandbox implements Callable<Integer> {
         settings.put("prism.flush.size", Integer.toString(flushSize));
         settings.put("prism.flush.quiet-ms", Long.toString(quietMs));
         settings.put("prism.flush.max-age-ms", Long.toString(maxAgeMs));
-        // a sandbox is for trying things: a saved route takes effect without a restart
-        settings.put("camel.main.routes-reload-enabled", "true");
-        settings.put("camel.main.routes-reload-directory", "routes");
-        settings.put("camel.main.routes-reload-pattern", "*.yaml,*.java");
         return settings;
     }
 
