@@ -1,5 +1,7 @@
 package com.prism.lts.app;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -22,9 +24,11 @@ import com.prism.lts.decode.RegistrySchemaSource;
 import com.prism.lts.decode.SchemaSource;
 import com.prism.lts.observe.ArchiveMetrics;
 import com.prism.lts.observe.FailedAttempt;
+import com.prism.lts.observe.KafkaReachability;
 import com.prism.lts.observe.KafkaReadiness;
 import com.prism.lts.observe.ManagementPort;
 import com.prism.lts.observe.RoutesLiveness;
+import com.prism.lts.observe.S3Credentials;
 import com.prism.lts.observe.S3Readiness;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
@@ -44,6 +48,8 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -57,6 +63,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ArchiveBeans implements CamelConfiguration {
 
     static final String DECODER_CONFIG_PREFIX = "prism.decoder.config.";
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveBeans.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -73,7 +80,10 @@ public final class ArchiveBeans implements CamelConfiguration {
         metrics.watch(dayBatches);
         S3Client s3 = S3Clients.create(settings);
         context.addService(new Closing(s3));
-        BucketCheck.check(s3, settings.bucket());
+        // without credentials nothing can be checked; saying "S3 cannot be reached" would send users the wrong way
+        S3Credentials.missing(s3).ifPresentOrElse(
+                missing -> LOG.warn("Cannot store anything: {}; uploads are retried until there are some", missing),
+                () -> BucketCheck.check(s3, settings.bucket()));
         ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(watermark, dayBatches::waitingUploads,
                 settings.maxWaitingUploads(), settings.commitIntervalMs());
 
@@ -96,7 +106,11 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
         registry.bind("failedAttempt", new FailedAttempt(metrics));
-        registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined));
+        KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
+                Duration.ofMillis(settings.kafkaCheckIntervalMs()),
+                Duration.ofMillis(settings.kafkaUnreachableLogIntervalMs()), Clock.systemUTC());
+        context.addService(reachability);
+        registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());
         registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), settings.retry()));

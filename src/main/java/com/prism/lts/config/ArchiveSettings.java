@@ -51,7 +51,9 @@ public record ArchiveSettings(
         long commitIntervalMs,
         long retryInitialDelayMs,
         long retryMaxDelayMs,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        long kafkaCheckIntervalMs,
+        long kafkaUnreachableLogIntervalMs) {
 
     public static final String CONFLUENT_DECODER = "confluent";
     public static final Set<String> CODECS = Set.of("null", "deflate", "snappy", "zstd");
@@ -91,7 +93,9 @@ public record ArchiveSettings(
                 r.positiveLong("prism.kafka.commit-interval-ms"),
                 r.positiveLong("prism.retry.initial-delay-ms"),
                 r.positiveLong("prism.retry.max-delay-ms"),
-                r.required("prism.dead-letter.topic"));
+                r.required("prism.dead-letter.topic"),
+                r.positiveLong("prism.kafka.check-interval-ms"),
+                r.positiveLong("prism.kafka.unreachable-log-interval-ms"));
         settings.crossCheck(r);
         r.failIfProblems();
         return settings;

@@ -10,9 +10,11 @@ import java.util.Map;
 
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.Events;
+import com.prism.lts.testing.LogCapture;
 import com.prism.lts.testing.Management;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
+import org.apache.kafka.clients.NetworkClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,6 +45,33 @@ class HealthAndMetricsTest {
             joined.context().getRouteController().stopRoute("archive");
             assertThat(management.status("/observe/health/live")).isEqualTo(503);
             assertThat(management.get("/observe/health/live").body()).contains("route archive is stopped");
+        }
+    }
+
+    @Test
+    void an_unreachable_kafka_is_said_once_then_again_with_since_when_and_readiness_names_it() {
+        Management management = new Management(Management.freePort());
+        String nobody = "127.0.0.1:" + Management.freePort();
+        Map<String, String> settings = TESTBED.settings("unreachable");
+        settings.put("camel.management.port", Integer.toString(management.port()));
+        settings.put("prism.kafka.bootstrap-servers", nobody);
+        settings.put("prism.kafka.check-interval-ms", "300");
+        settings.put("prism.kafka.unreachable-log-interval-ms", "2000");
+
+        try (LogCapture log = LogCapture.of(KafkaReachability.class);
+                LogCapture kafkaClient = LogCapture.of(NetworkClient.class);
+                RunningArchive archive = RunningArchive.start(settings)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.lines().size() >= 2);
+
+            assertThat(log.lines().get(0)).isEqualTo("WARN Kafka cannot be reached at " + nobody + " (no broker"
+                    + " answered within 300 ms): nothing is read or committed, and this replica is not ready, until a"
+                    + " broker answers");
+            assertThat(log.lines().get(1)).matches("WARN Kafka still cannot be reached at " + nobody.replace(".", "\\.")
+                    + ", since \\S+Z \\(\\d+s ago\\): no broker answered within 300 ms");
+            assertThat(kafkaClient.lines()).noneMatch(line -> line.contains("could not be established"));
+            assertThat(management.status("/observe/health/ready")).isEqualTo(503);
+            assertThat(management.get("/observe/health/ready").body())
+                    .contains("Kafka cannot be reached at " + nobody + " since ");
         }
     }
 
