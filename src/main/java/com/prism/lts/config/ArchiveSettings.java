@@ -53,10 +53,12 @@ public record ArchiveSettings(
         long retryMaxDelayMs,
         String deadLetterTopic,
         long kafkaCheckIntervalMs,
-        long kafkaUnreachableLogIntervalMs) {
+        long kafkaUnreachableLogIntervalMs,
+        String logFormat) {
 
     public static final String CONFLUENT_DECODER = "confluent";
     public static final Set<String> CODECS = Set.of("null", "deflate", "snappy", "zstd");
+    public static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
     /** Reads and checks every setting; {@code lookup} answers a property name with its value, if it has one. */
     public static ArchiveSettings from(Function<String, Optional<String>> lookup) {
@@ -95,7 +97,8 @@ public record ArchiveSettings(
                 r.positiveLong("prism.retry.max-delay-ms"),
                 r.required("prism.dead-letter.topic"),
                 r.positiveLong("prism.kafka.check-interval-ms"),
-                r.positiveLong("prism.kafka.unreachable-log-interval-ms"));
+                r.positiveLong("prism.kafka.unreachable-log-interval-ms"),
+                r.oneOf("prism.log.format", LOG_FORMATS));
         settings.crossCheck(r);
         r.failIfProblems();
         return settings;
