@@ -78,6 +78,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         DayBatches dayBatches = new DayBatches(settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
                 settings.maxBufferedBytes());
         metrics.watch(dayBatches);
+        metrics.watchReadiness(context);
         S3Client s3 = S3Clients.create(settings);
         context.addService(new Closing(s3));
         // without credentials nothing can be checked; saying "S3 cannot be reached" would send users the wrong way

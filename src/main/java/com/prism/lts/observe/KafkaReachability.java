@@ -40,7 +40,7 @@ public final class KafkaReachability extends ServiceSupport implements CamelCont
     private final Clock clock;
     private CamelContext context;
     private ScheduledExecutorService checks;
-    private Admin admin;
+    private volatile Admin admin;
     private volatile Instant unreachableSince;
     private Instant lastSaid;
 
@@ -77,18 +77,26 @@ public final class KafkaReachability extends ServiceSupport implements CamelCont
     @Override
     protected void doStop() {
         context.getExecutorServiceManager().shutdownNow(checks);
-        if (admin != null) {
-            admin.close(Duration.ZERO);
-            admin = null;
+        Admin client = admin;
+        admin = null;
+        if (client != null) {
+            client.close(Duration.ZERO);
         }
     }
 
     private void check() {
         try {
-            if (admin == null) {
-                admin = Admin.create(clientOptions());
+            Admin client = admin;
+            if (client == null) {
+                client = Admin.create(clientOptions());
+                admin = client;
+                if (!isRunAllowed()) {
+                    // made while stopping, after doStop looked
+                    client.close(Duration.ZERO);
+                    return;
+                }
             }
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) checkInterval.toMillis())).nodes()
+            client.describeCluster(new DescribeClusterOptions().timeoutMs((int) checkInterval.toMillis())).nodes()
                     .get(checkInterval.toMillis() * 2, TimeUnit.MILLISECONDS);
             answered();
         } catch (InterruptedException e) {

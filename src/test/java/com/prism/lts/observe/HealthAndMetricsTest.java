@@ -3,11 +3,23 @@ package com.prism.lts.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.LogCapture;
@@ -21,6 +33,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What Kubernetes probes and Prometheus see on the management port. */
 class HealthAndMetricsTest {
+
+    static final Path MONITORING = Path.of("kubernetes", "monitoring");
 
     @RegisterExtension
     static final Testbed TESTBED = new Testbed();
@@ -148,6 +162,58 @@ class HealthAndMetricsTest {
         } finally {
             TESTBED.s3().restart();
         }
+    }
+
+    @Test
+    void the_grafana_dashboard_and_the_alert_rules_name_only_metrics_the_archiver_serves() throws IOException {
+        String topic = "watched";
+        TESTBED.kafka().createTopic(topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID,
+                    new DemoEvents(LocalDate.of(2018, 1, 1), 1, 4).event(0)));
+        }
+        Management management = new Management(Management.freePort());
+        List<String> expressions = new ArrayList<>();
+        JsonNode dashboard = new ObjectMapper().readTree(MONITORING.resolve("prism-lts-dashboard.json").toFile());
+        dashboard.findValues("expr").forEach(expr -> expressions.add(expr.asText()));
+        dashboard.path("templating").path("list").forEach(variable -> {
+            if (variable.path("type").asText().equals("query")) {
+                expressions.add(variable.path("query").path("query").asText());
+            }
+        });
+        new ObjectMapper(new YAMLFactory()).readTree(MONITORING.resolve("prism-lts-alerts.yaml").toFile())
+                .findValues("expr").forEach(expr -> expressions.add(expr.asText()));
+
+        try (RunningArchive archive = RunningArchive.start(settings(topic, management))) {
+            // the commit lag of a partition is served once the partition is owned
+            await().atMost(Duration.ofSeconds(30)).until(() -> management.metric("prism_commit_lag",
+                    Map.of("topic", topic)) >= 0);
+            Set<String> served = management.get("/observe/metrics").body().lines()
+                    .filter(line -> !line.startsWith("#") && !line.isBlank())
+                    .map(line -> line.replaceAll("[{ ].*", "")).collect(Collectors.toSet());
+
+            assertThat(expressions).hasSizeGreaterThanOrEqualTo(10).allSatisfy(expr -> assertThat(
+                    metricsNamedIn(expr)).as(expr).isNotEmpty().allSatisfy(name -> assertThat(served).contains(name)));
+            assertThat(expressions.stream().flatMap(expr -> metricsNamedIn(expr).stream())).contains(
+                    "prism_records_archived_total", "prism_commit_lag", "prism_batches_open", "prism_batches_waiting",
+                    "prism_upload_latency_seconds_count", "prism_upload_failures_total",
+                    "prism_records_dead_lettered_total", "prism_ready");
+        }
+    }
+
+    /** The metric names in a PromQL expression: what is left once strings, selectors, ranges and labels are out. */
+    static Set<String> metricsNamedIn(String expr) {
+        String left = expr.replaceAll("\"[^\"]*\"", " ").replaceAll("\\{[^}]*}", " ").replaceAll("\\[[^]]*]", " ")
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
+                .replaceAll("label_values\\(([^,)]+),[^)]*\\)", "$1");
+        Set<String> names = new TreeSet<>();
+        Matcher name = Pattern.compile("\\b[a-zA-Z_:][a-zA-Z0-9_:]*\\b(?!\\s*\\()").matcher(left);
+        while (name.find()) {
+            if (!Set.of("and", "or", "unless", "bool", "offset").contains(name.group())) {
+                names.add(name.group());
+            }
+        }
+        return names;
     }
 
     private static Map<String, String> settings(String topic, Management management) {
