@@ -98,7 +98,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());
         // Steps every record takes, bound as a Processor, a Predicate and an Expression: a bean: or method: call
-        // would bind parameters by reflection for each record (measured by the benchmark, README "Performance")
+        // would bind parameters by reflection for each record (measured by the benchmark, docs/performance.md)
         registry.bind("isRejected", (Predicate) DeadLetters::isRejected);
         registry.bind("makeRoom", (Processor) dayBatches::makeRoom);
         registry.bind("batchTimeout", dayBatches.timeout());
