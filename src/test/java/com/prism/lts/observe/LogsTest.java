@@ -19,8 +19,6 @@ import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RegistryStandIn;
 import com.prism.lts.testing.Testbed;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,18 +26,6 @@ class LogsTest {
 
     @RegisterExtension
     static final Testbed TESTBED = new Testbed();
-    static RegistryStandIn registry;
-
-    @BeforeAll
-    static void startRegistry() {
-        registry = RegistryStandIn.start();
-        registry.put(Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
 
     @Test
     void each_uploaded_file_gets_one_line_in_words_and_no_credential_is_ever_logged() {
@@ -82,18 +68,21 @@ class LogsTest {
                     new DemoEvents(LocalDate.of(2018, 1, 4), 1, 1).event(0)));
         }
         Map<String, String> settings = TESTBED.settings(topic);
-        settings.remove("prism.schema-directory");
-        settings.put("prism.schema-registry.url", registry.url().toString());
-        settings.put("prism.schema-registry.username", "archiver");
-        settings.put("prism.schema-registry.password", "registry-Pa55word");
         String group = settings.get("prism.kafka.group-id");
 
-        try (ArchiveProcess archive = ArchiveProcess.start(List.of("-Xmx256m"), settings, environment,
-                Path.of("target", topic + "-test.log"))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(group, topic).get(0),
-                    offset -> offset != null && offset == 1);
-            archive.terminate();
-            return archive.log();
+        try (RegistryStandIn registry = RegistryStandIn.start()) {
+            registry.put(Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
+            settings.remove("prism.schema-directory");
+            settings.put("prism.schema-registry.url", registry.url().toString());
+            settings.put("prism.schema-registry.username", "archiver");
+            settings.put("prism.schema-registry.password", "registry-Pa55word");
+            try (ArchiveProcess archive = ArchiveProcess.start(List.of("-Xmx256m"), settings, environment,
+                    Path.of("target", topic + "-test.log"))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(group, topic).get(0),
+                        offset -> offset != null && offset == 1);
+                archive.terminate();
+                return archive.log();
+            }
         }
     }
 }
