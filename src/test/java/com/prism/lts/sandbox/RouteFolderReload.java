@@ -30,7 +30,7 @@ final class RouteFolderReload {
     private static final Logger LOG = LoggerFactory.getLogger(RouteFolderReload.class);
 
     private final CamelContext context;
-    /** What each file held when it was last loaded: a save often comes as two events, the second changes nothing. */
+    /** What each file held when it was last read: a save often comes as two events, the second changes nothing. */
     private final Map<Path, String> loaded = new HashMap<>();
 
     private RouteFolderReload(CamelContext context) {
@@ -58,14 +58,13 @@ final class RouteFolderReload {
             }
             String content = Files.readString(file);
             // an empty file is one being written (saving truncates first): its content comes with the next event
-            if (content.isBlank() || content.equals(loaded.get(file.toAbsolutePath()))) {
+            if (content.isBlank() || content.equals(loaded.put(file.toAbsolutePath(), content))) {
                 return;
             }
             Set<String> after = PluginHelper.getRoutesLoader(context).updateRoutes(List.of(resource));
             Set<String> gone = new LinkedHashSet<>(before);
             gone.removeAll(after);
             remove(gone);
-            loaded.put(file.toAbsolutePath(), content);
             LOG.info("Reloaded {}: routes {} {}{}", shown, after, before.isEmpty() ? "started" : "replaced",
                     gone.isEmpty() ? "" : "; stopped routes " + gone);
         } catch (Exception e) {
