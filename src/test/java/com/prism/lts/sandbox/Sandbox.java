@@ -103,10 +103,10 @@ public final class Sandbox implements Callable<Integer> {
         kafka.createTopic(traffic.topic(), traffic.partitions());
         DirectorySchemaSource.publish(folder.schemas(), SCHEMA_ID, DemoEvents.SCHEMA);
         s3.createBucket(defaults.value("prism.s3.bucket").orElseThrow());
-        Map<String, String> endpoints = new HashMap<>(archiveSettings);
-        endpoints.putAll(s3.settings());
-        endpoints.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
-        RunningArchive archive = RunningArchive.start(endpoints);
+        Map<String, String> withEndpoints = new HashMap<>(archiveSettings);
+        withEndpoints.putAll(s3.settings());
+        withEndpoints.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
+        RunningArchive archive = RunningArchive.start(withEndpoints);
         // a sandbox is for trying things: a saved route takes effect without a restart
         RouteFolderReload.watch(archive.context(), Path.of("routes"));
         Watch watch = new Watch(archive, out);
