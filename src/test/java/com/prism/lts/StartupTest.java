@@ -86,6 +86,8 @@ class StartupTest {
             Map<String, String> settings = new HashMap<>(s3.settings());
             settings.put("prism.s3.bucket", "no-such-bucket");
             settings.put("prism.schema-directory", schemas.toString());
+            // not the default port, which another archiver on this machine may have
+            settings.put("camel.management.port", "0");
             ArchiveProcess archive = ArchiveProcess.start(settings, Path.of("target", "startup-bucket-test.log"));
 
             assertThat(archive.awaitExit()).isEqualTo(2);
