@@ -48,8 +48,16 @@ class SandboxTest {
         StringWriter out = new StringWriter();
         String[] args = Arrays.copyOfRange(COMMAND.split(" "), 1, COMMAND.split(" ").length);
 
-        int exitCode = assertTimeoutPreemptively(Duration.ofSeconds(90),
-                () -> ScriptCommand.commandLine(new Sandbox()).setOut(new PrintWriter(out, true)).execute(args));
+        // a free management port, as -Dcamel.management.port=0 would give: another archiver on this machine may have
+        // the default one, and the sandbox would then refuse to start
+        System.setProperty("camel.management.port", "0");
+        int exitCode;
+        try {
+            exitCode = assertTimeoutPreemptively(Duration.ofSeconds(90),
+                    () -> ScriptCommand.commandLine(new Sandbox()).setOut(new PrintWriter(out, true)).execute(args));
+        } finally {
+            System.clearProperty("camel.management.port");
+        }
 
         assertThat(exitCode).as(out.toString()).isZero();
         Path topic = Path.of("target/sandbox/s3/prism-lts/topics/ac-user-event").toAbsolutePath();
