@@ -1,4 +1,4 @@
-# Prism LTS: the shaded jar, started with the same `java -jar prism-lts.jar run` as the README and the tests.
+# Prism LTS: the shaded jar, started with the same `java -jar prism-lts.jar run` as docs/operations.md and the tests.
 # DockerfileTest checks what can be checked without a Docker engine; kubernetes/ shows how the image is run.
 
 FROM maven:3.9-eclipse-temurin-17 AS build

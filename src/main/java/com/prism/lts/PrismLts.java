@@ -10,6 +10,7 @@ import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.demo.SendCommand;
 import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
+import com.prism.lts.observe.LogFormat;
 import org.apache.camel.main.Main;
 import org.apache.camel.util.ObjectHelper;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
 public final class PrismLts implements Runnable {
 
     public static void main(String[] args) {
+        LogFormat.choose();
         System.exit(commandLine().execute(args));
     }
 

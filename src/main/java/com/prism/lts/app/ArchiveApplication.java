@@ -3,12 +3,23 @@ package com.prism.lts.app;
 import java.util.Map;
 import java.util.Properties;
 
+import com.prism.lts.config.EnvironmentVariables;
+import com.prism.lts.config.SettingDefaults;
+import org.apache.camel.component.properties.PropertiesComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The archiver as a camel-main application: the routes in {@code routes/}, the beans of {@link ArchiveBeans}, and
  * settings from {@code application.properties}, {@code config/application.properties}, system properties and
- * environment variables, in increasing order of precedence.
+ * environment variables, in increasing order of precedence, the same for {@code prism.*} and {@code camel.*}.
+ * <p>
+ * Camel's own reading of environment variables and system properties is turned off: it would rank system properties
+ * above environment variables for {@code camel.*} only, and its environment rule misses options (see
+ * {@link EnvironmentVariables}). Both come from one {@link OverridingSettings} source instead, ranked above the files.
  */
 public final class ArchiveApplication {
 
@@ -16,13 +27,39 @@ public final class ArchiveApplication {
     public static final String PROPERTY_LOCATIONS =
             "file:config/application.properties;optional=true,classpath:application.properties;optional=true";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveApplication.class);
+
     private ArchiveApplication() {
     }
 
     /** A camel-main application; {@code overrides} win over every other source of settings. */
     public static Main create(Map<String, String> overrides) {
+        return create(overrides, System.getenv());
+    }
+
+    /** As {@link #create(Map)}, with {@code environment} in place of this process's environment variables. */
+    public static Main create(Map<String, String> overrides, Map<String, String> environment) {
+        EnvironmentVariables.Translation fromEnvironment = EnvironmentVariables.settings(environment,
+                SettingDefaults.builtIn().stringPropertyNames());
+        fromEnvironment.ignored().forEach(variable -> LOG.warn("Environment variable {} names no setting of Prism LTS"
+                + " or Camel; it is ignored (docs/configuration.md)", variable));
+        OverridingSettings overriding = new OverridingSettings(System.getProperties(), fromEnvironment.settings());
+
         Main main = new Main();
         main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
+        main.configure().setAutoConfigurationEnvironmentVariablesEnabled(false);
+        main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeInitialize(BaseMainSupport application) {
+                PropertiesComponent properties = (PropertiesComponent) application.getCamelContext()
+                        .getPropertiesComponent();
+                properties.addPropertiesSource(overriding);
+                // placeholders no setting file defines (a route's own) may still come from the environment
+                properties.setEnvironmentVariableMode(PropertiesComponent.ENVIRONMENT_VARIABLES_MODE_FALLBACK);
+                properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_FALLBACK);
+            }
+        });
         main.configure().addConfiguration(ArchiveBeans.class);
         if (!overrides.isEmpty()) {
             Properties properties = new Properties();

@@ -1,5 +1,7 @@
 package com.prism.lts.app;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -25,8 +27,11 @@ import com.prism.lts.decode.RegistrySchemaSource;
 import com.prism.lts.decode.SchemaSource;
 import com.prism.lts.observe.ArchiveMetrics;
 import com.prism.lts.observe.FailedAttempt;
+import com.prism.lts.observe.KafkaReachability;
 import com.prism.lts.observe.KafkaReadiness;
+import com.prism.lts.observe.ManagementPort;
 import com.prism.lts.observe.RoutesLiveness;
+import com.prism.lts.observe.S3Credentials;
 import com.prism.lts.observe.S3Readiness;
 import com.prism.lts.upload.AwaitCommit;
 import com.prism.lts.upload.BatchUploaded;
@@ -47,6 +52,8 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -61,11 +68,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class ArchiveBeans implements CamelConfiguration {
 
     static final String DECODER_CONFIG_PREFIX = "prism.decoder.config.";
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveBeans.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
+        ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
@@ -73,9 +82,13 @@ public final class ArchiveBeans implements CamelConfiguration {
         DayBatches dayBatches = new DayBatches(settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
                 settings.maxBufferedBytes());
         metrics.watch(dayBatches);
+        metrics.watchReadiness(context);
         S3Client s3 = S3Clients.create(settings);
         context.addService(new Closing(s3));
-        BucketCheck.check(s3, settings.bucket());
+        // without credentials nothing can be checked; saying "S3 cannot be reached" would send users the wrong way
+        S3Credentials.missing(s3).ifPresentOrElse(
+                missing -> LOG.warn("Cannot store anything: {}; uploads are retried until there are some", missing),
+                () -> BucketCheck.check(s3, settings.bucket()));
         ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(
                 new CommitMetadata(s3, settings.bucket(), settings.prefix(), settings.groupId(), settings.retry()),
                 dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
@@ -94,7 +107,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("dayBatchesController", dayBatches.controller());
         registry.bind("dayBatchRepository", new DayBatchRepository());
         // Steps every record takes, bound as a Processor, a Predicate and an Expression: a bean: or method: call
-        // would bind parameters by reflection for each record (measured by the benchmark, README "Performance")
+        // would bind parameters by reflection for each record (measured by the benchmark, docs/performance.md)
         registry.bind("isRejected", (Predicate) DeadLetters::isRejected);
         registry.bind("makeRoom", (Processor) dayBatches::makeRoom);
         registry.bind("batchTimeout", dayBatches.timeout());
@@ -104,7 +117,11 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
         registry.bind("failedAttempt", new FailedAttempt(metrics));
-        registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined));
+        KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
+                Duration.ofMillis(settings.kafkaCheckIntervalMs()),
+                Duration.ofMillis(settings.kafkaUnreachableLogIntervalMs()), Clock.systemUTC());
+        context.addService(reachability);
+        registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());
         registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), writer, settings.retry()));

@@ -55,7 +55,10 @@ public record ArchiveSettings(
         long commitIntervalMs,
         long retryInitialDelayMs,
         long retryMaxDelayMs,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        long kafkaCheckIntervalMs,
+        long kafkaUnreachableLogIntervalMs,
+        String logFormat) {
 
     public static final String CONFLUENT_DECODER = "confluent";
     /**
@@ -65,6 +68,7 @@ public record ArchiveSettings(
     private static final int FILING_RULES_VERSION = 1;
     private static final Pattern GROUP_INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     public static final Set<String> CODECS = Set.of("null", "deflate", "snappy", "zstd");
+    public static final Set<String> LOG_FORMATS = Set.of("text", "json");
 
     /** Reads and checks every setting; {@code lookup} answers a property name with its value, if it has one. */
     public static ArchiveSettings from(Function<String, Optional<String>> lookup) {
@@ -102,7 +106,10 @@ public record ArchiveSettings(
                 r.positiveLong("prism.kafka.commit-interval-ms"),
                 r.positiveLong("prism.retry.initial-delay-ms"),
                 r.positiveLong("prism.retry.max-delay-ms"),
-                r.required("prism.dead-letter.topic"));
+                r.required("prism.dead-letter.topic"),
+                r.positiveLong("prism.kafka.check-interval-ms"),
+                r.positiveLong("prism.kafka.unreachable-log-interval-ms"),
+                r.oneOf("prism.log.format", LOG_FORMATS));
         settings.crossCheck(r);
         r.failIfProblems();
         return settings;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
@@ -19,8 +18,8 @@ import picocli.CommandLine.Model.ArgSpec;
  * written down once, in {@code application.properties}.
  * <p>
  * Sources in decreasing order of precedence, as for the archiver: environment variable ({@code prism.s3.bucket} ->
- * {@code PRISM_S3_BUCKET}), system property, {@code config/application.properties} in the working directory, the
- * built-in {@code application.properties}. An empty value counts as unset.
+ * {@code PRISM_S3_BUCKET}, see {@link EnvironmentVariables}), system property, {@code config/application.properties}
+ * in the working directory, the built-in {@code application.properties}. An empty value counts as unset.
  */
 public final class SettingDefaults implements IDefaultValueProvider {
 
@@ -45,17 +44,21 @@ public final class SettingDefaults implements IDefaultValueProvider {
         return lookup.apply(setting);
     }
 
-    /** The environment variable that overrides a setting. */
-    static String environmentName(String setting) {
-        return setting.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    /** The settings of the built-in {@code application.properties}, each with its default. */
+    public static Properties builtIn() {
+        try {
+            return load(SettingDefaults.class.getResourceAsStream("/application.properties"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Function<String, Optional<String>> fromEnvironment() {
         Path file = Path.of("config", "application.properties");
         try {
-            Properties builtIn = load(SettingDefaults.class.getResourceAsStream("/application.properties"));
+            Properties builtIn = builtIn();
             Properties local = load(Files.isRegularFile(file) ? Files.newInputStream(file) : null);
-            return setting -> firstSet(System.getenv(environmentName(setting)), System.getProperty(setting),
+            return setting -> firstSet(System.getenv(EnvironmentVariables.name(setting)), System.getProperty(setting),
                     local.getProperty(setting), builtIn.getProperty(setting));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The retry lives here rather than in the route's error handler because a redelivering error handler copies every
  * exchange before every step it guards, in case it has to redeliver: for the steps every record takes that copying
- * cost more than the steps themselves (README, "Performance"), and this is the only one of them that waits for
+ * cost more than the steps themselves (docs/performance.md), and this is the only one of them that waits for
  * something outside.
  */
 public final class DecodeEvent implements Processor {

@@ -18,6 +18,9 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -64,6 +67,16 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Owner
                 .description("Finished batches waiting for their upload").register(registry);
         TimeGauge.builder("prism.batches.oldest.age", dayBatches, TimeUnit.MILLISECONDS, DayBatches::oldestAgeMillis)
                 .description("Age of the oldest open batch").register(registry);
+    }
+
+    /**
+     * 1 while every readiness check of {@code context} is up, as {@code /observe/health/ready} answers, else 0: the
+     * pods are scraped whether ready or not (the Prometheus annotations of the StatefulSet), so an alert can see it.
+     */
+    public void watchReadiness(CamelContext context) {
+        Gauge.builder("prism.ready", context, c -> HealthCheckHelper.invokeReadiness(c).stream()
+                        .allMatch(result -> result.getState() == HealthCheck.State.UP) ? 1 : 0)
+                .description("1 while this replica is ready, else 0").register(registry);
     }
 
     /**

@@ -31,7 +31,9 @@ public final class FailedAttempt implements Processor {
         if (ExistingArchiveFile.isTaken(failure)) {
             return;
         }
-        String cause = failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        String cause = failure == null ? "unknown"
+                : S3Credentials.isMissing(failure) ? S3Credentials.said()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
         if (batch != null) {

@@ -34,7 +34,8 @@ public final class S3Readiness extends AbstractHealthCheck {
             s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(c -> c.apiCallTimeout(PROBE_TIMEOUT)));
             builder.up();
         } catch (SdkException e) {
-            builder.message("bucket " + bucket + " cannot be reached: " + e.getMessage());
+            builder.message(S3Credentials.isMissing(e) ? S3Credentials.said()
+                    : "bucket " + bucket + " cannot be reached: " + e.getMessage());
             builder.down();
         }
     }

@@ -28,10 +28,10 @@ class RoutesTest {
     Path routes;
 
     @Test
-    void the_readmes_java_dsl_route_runs_from_the_routes_folder_beside_the_yaml_route_without_a_rebuild()
+    void the_documented_java_dsl_route_runs_from_the_routes_folder_beside_the_yaml_route_without_a_rebuild()
             throws IOException {
-        Matcher example = JAVA_EXAMPLE.matcher(Files.readString(Path.of("README.md")));
-        assertThat(example.find()).as("README shows a Java DSL route under Routes").isTrue();
+        Matcher example = JAVA_EXAMPLE.matcher(Files.readString(Path.of("docs", "configuration.md")));
+        assertThat(example.find()).as("docs/configuration.md shows a Java DSL route under Routes").isTrue();
         Files.copy(Path.of("routes", "archive.yaml"), routes.resolve("archive.yaml"));
         Files.writeString(routes.resolve("ArchivedCount.java"), example.group(1));
         Map<String, String> settings = TESTBED.settings("java-route");

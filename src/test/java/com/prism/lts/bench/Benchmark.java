@@ -32,6 +32,7 @@ import com.prism.lts.testing.Events;
 import com.prism.lts.testing.JavaProcess;
 import com.prism.lts.testing.KafkaBroker;
 import com.prism.lts.testing.S3Server;
+import com.prism.lts.testing.ScriptCommand;
 import com.prism.lts.testing.TestSettings;
 
 /**
@@ -42,11 +43,9 @@ import com.prism.lts.testing.TestSettings;
  * settings). A second scenario, history at once, gives Prism LTS ten years of days in random order in one partition
  * and a 256 MB heap. Prints a table as it goes and writes {@code results.json}.
  * <p>
- * Options are system properties: {@code bench.records} (1,000,000), {@code bench.history-records} (365,000),
- * {@code bench.heap} (512m), {@code bench.dir} (target/bench), {@code bench.profile} (false: true records each
- * contestant with Java Flight Recorder and prints where it spent its CPU), {@code bench.timeout-s} (600, per run) and
- * {@code bench.runs} (read-limit,hand-written,prism,history: which to run). Any {@code prism.*} or {@code camel.*}
- * system property is handed to every contestant, to compare settings ({@code -Dprism.avro.codec=snappy}).
+ * Its options are those of {@link BenchmarkCommand} ({@code ./benchmark --help}). Any {@code prism.*} or
+ * {@code camel.*} system property is handed to every contestant, to compare settings
+ * ({@code -Dprism.avro.codec=snappy}).
  */
 public final class Benchmark {
 
@@ -76,13 +75,6 @@ public final class Benchmark {
             Set<String> runs) {
 
         static final Set<String> ALL_RUNS = Set.of("read-limit", "hand-written", "prism", "history");
-
-        static Options fromSystemProperties() {
-            return new Options(Long.getLong("bench.records", 1_000_000), Long.getLong("bench.history-records", 365_000),
-                    System.getProperty("bench.heap", "512m"), Path.of(System.getProperty("bench.dir", "target/bench")),
-                    Boolean.getBoolean("bench.profile"), Duration.ofSeconds(Long.getLong("bench.timeout-s", 600)),
-                    Set.of(System.getProperty("bench.runs", String.join(",", ALL_RUNS)).split(",")));
-        }
     }
 
     /** Every result of one benchmark run, and where they were written. */
@@ -114,7 +106,7 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) {
-        run(Options.fromSystemProperties(), System.out);
+        System.exit(ScriptCommand.execute(new BenchmarkCommand(), args));
     }
 
     static Report run(Options options, PrintStream out) {

@@ -14,29 +14,29 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table is what users read: it must list every setting with its real default. */
+/** The configuration table is what users read: it must list every setting with its real default. */
 class DocumentedSettingsTest {
 
     private static final Pattern ROW = Pattern.compile(
             "^\\| `(prism\\.[^`]+)` \\| (?:`([^`]*)`|\\(([^)]*)\\)) \\| `([A-Z0-9_]+)` \\|.*$", Pattern.MULTILINE);
 
     @Test
-    void every_setting_is_in_the_readme_with_its_default_and_environment_variable() throws IOException {
+    void every_setting_is_in_the_configuration_table_with_its_default_and_environment_variable() throws IOException {
         Properties defaults = new Properties();
         try (Reader in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
             defaults.load(in);
         }
         Map<String, String> documented = new HashMap<>();
-        Matcher row = ROW.matcher(Files.readString(Path.of("README.md")));
+        Matcher row = ROW.matcher(Files.readString(Path.of("docs", "configuration.md")));
         while (row.find()) {
             String name = row.group(1);
             documented.put(name, row.group(2) != null ? row.group(2) : "");
             assertThat(row.group(4)).as("environment variable of " + name)
-                    .isEqualTo(SettingDefaults.environmentName(name));
+                    .isEqualTo(EnvironmentVariables.name(name));
         }
 
         defaults.stringPropertyNames().stream().filter(name -> name.startsWith("prism.")).forEach(name ->
-                assertThat(documented).as("README default of " + name).containsEntry(name, defaults.getProperty(name)));
+                assertThat(documented).as("documented default of " + name).containsEntry(name, defaults.getProperty(name)));
         assertThat(documented.keySet()).allMatch(defaults::containsKey, "documented settings exist");
     }
 }

@@ -39,11 +39,6 @@ class SettingDefaultsTest {
     }
 
     @Test
-    void a_setting_is_overridden_by_the_environment_variable_camel_reads() {
-        assertThat(SettingDefaults.environmentName("prism.s3.access-key")).isEqualTo("PRISM_S3_ACCESS_KEY");
-    }
-
-    @Test
     void the_first_source_with_a_value_wins_and_blank_counts_as_unset() {
         assertThat(SettingDefaults.firstSet(null, " ", "local", "built-in")).contains("local");
         assertThat(SettingDefaults.firstSet(null, "")).isEmpty();

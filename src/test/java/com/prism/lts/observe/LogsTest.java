@@ -6,52 +6,82 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveProcess;
 import com.prism.lts.testing.EmbeddedKafka;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RegistryStandIn;
-import com.prism.lts.testing.TestSettings;
+import com.prism.lts.testing.Testbed;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LogsTest {
 
-    @TempDir
-    Path schemas;
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
 
     @Test
     void each_uploaded_file_gets_one_line_in_words_and_no_credential_is_ever_logged() {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                EmbeddedS3 s3 = EmbeddedS3.start();
-                RegistryStandIn registry = RegistryStandIn.start()) {
-            s3.createBucket("prism-lts");
-            registry.put(Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
-            kafka.createTopic("logged", 1);
-            try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
-                Events.send(producer, "logged", 0, null, Events.wire(Events.DEMO_SCHEMA_ID,
-                        new DemoEvents(LocalDate.of(2018, 1, 4), 1, 1).event(0)));
+        String log = archiveOneRecord("logged", Map.of());
+
+        assertThat(log).contains("Archived s3://prism-lts/logged/logged/year=2018/month=01/day=04/"
+                + "logged+0+0000000000.avro: 1 records, offsets 0 to 0 of logged-0")
+                .doesNotContain(EmbeddedS3.SECRET_KEY)
+                .doesNotContain("registry-Pa55word");
+    }
+
+    @Test
+    void with_prism_log_format_json_every_line_is_a_json_object_with_the_same_words() {
+        String log = archiveOneRecord("logged-json", Map.of("PRISM_LOG_FORMAT", "json"));
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> lines = log.lines().map(line -> {
+            try {
+                return json.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError("not a JSON object: " + line, e);
             }
-            Map<String, String> settings = TestSettings.of(kafka, s3, schemas, "logged");
+        }).toList();
+        assertThat(lines).isNotEmpty().allSatisfy(line -> assertThat(line.path("log.level").asText()).isNotEmpty());
+        assertThat(lines).anySatisfy(line -> {
+            assertThat(line.path("message").asText()).startsWith("Archived s3://prism-lts/logged-json/logged-json/"
+                    + "year=2018/month=01/day=04/logged-json+0+0000000000.avro: 1 records, offsets 0 to 0 of"
+                    + " logged-json-0");
+            assertThat(line.path("log.logger").asText()).isEqualTo("com.prism.lts.archived");
+        });
+        assertThat(log).doesNotContain(EmbeddedS3.SECRET_KEY).doesNotContain("registry-Pa55word");
+    }
+
+    /** Runs the archiver in its own JVM until it committed one record of {@code topic}; returns its log. */
+    private static String archiveOneRecord(String topic, Map<String, String> environment) {
+        EmbeddedKafka kafka = TESTBED.kafka();
+        kafka.createTopic(topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+            Events.send(producer, topic, 0, null, Events.wire(Events.DEMO_SCHEMA_ID,
+                    new DemoEvents(LocalDate.of(2018, 1, 4), 1, 1).event(0)));
+        }
+        Map<String, String> settings = TESTBED.settings(topic);
+        String group = settings.get("prism.kafka.group-id");
+
+        try (RegistryStandIn registry = RegistryStandIn.start()) {
+            registry.put(Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
             settings.remove("prism.schema-directory");
             settings.put("prism.schema-registry.url", registry.url().toString());
             settings.put("prism.schema-registry.username", "archiver");
             settings.put("prism.schema-registry.password", "registry-Pa55word");
-            String group = settings.get("prism.kafka.group-id");
-
-            try (ArchiveProcess archive = ArchiveProcess.start(settings, Path.of("target", "logs-test.log"))) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(group, "logged").get(0),
+            try (ArchiveProcess archive = ArchiveProcess.start(List.of("-Xmx256m"), settings, environment,
+                    Path.of("target", topic + "-test.log"))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(group, topic).get(0),
                         offset -> offset != null && offset == 1);
                 archive.terminate();
-                assertThat(archive.log())
-                        .contains("Archived s3://prism-lts/topics/logged/year=2018/month=01/day=04/"
-                                + "logged+0+0000000000.avro: 1 records, offsets 0 to 0 of logged-0")
-                        .doesNotContain(EmbeddedS3.SECRET_KEY)
-                        .doesNotContain("registry-Pa55word");
+                return archive.log();
             }
         }
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,8 +28,8 @@ import com.prism.lts.observe.ArchiveMetrics;
 import com.prism.lts.testing.EmbeddedKafka;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.RunningArchive;
+import com.prism.lts.testing.ScriptCommand;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,8 +41,7 @@ import picocli.CommandLine.Spec;
  * archiver on them with the shipped route and settings (only the endpoints, and the flush settings asked for,
  * differ), the schema registry replaced by a schema directory, and demo traffic. Launched by {@code ./sandbox}.
  */
-@Command(name = "./sandbox", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
-        sortOptions = false,
+@Command(name = "./sandbox", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts a Kafka broker and an S3 server in one process, runs the archiver on them with the"
                 + " routes in routes/, sends demo traffic, shows the archive filling up and keeps running until"
                 + " Ctrl-C."})
@@ -81,14 +81,20 @@ public final class Sandbox implements Callable<Integer> {
     boolean exitWhenDone;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Sandbox()).execute(args));
+        System.exit(ScriptCommand.execute(new Sandbox(), args));
     }
 
     @Override
     public Integer call() throws Exception {
         Traffic traffic = trafficOptions.traffic();
+        SandboxFolder folder = new SandboxFolder(dir);
+        Map<String, String> archiveSettings = archiveSettings(folder, traffic.topic());
+        SettingDefaults defaults = new SettingDefaults();
+        // before anything starts or is emptied
+        ScriptCommand.checkSettings(spec, name -> Optional.ofNullable(archiveSettings.get(name))
+                .or(() -> defaults.value(name)));
         PrintWriter out = spec.commandLine().getOut();
-        SandboxFolder folder = new SandboxFolder(dir).fresh();
+        folder.fresh();
         QuietLogs quiet = QuietLogs.start();
         out.println("Starting a Kafka broker and an S3 server in this process...");
         out.flush();
@@ -96,8 +102,13 @@ public final class Sandbox implements Callable<Integer> {
         EmbeddedS3 s3 = EmbeddedS3.start(folder.s3());
         kafka.createTopic(traffic.topic(), traffic.partitions());
         DirectorySchemaSource.publish(folder.schemas(), SCHEMA_ID, DemoEvents.SCHEMA);
-        s3.createBucket(new SettingDefaults().value("prism.s3.bucket").orElseThrow());
-        RunningArchive archive = RunningArchive.start(settings(kafka, s3, folder, traffic.topic()));
+        s3.createBucket(defaults.value("prism.s3.bucket").orElseThrow());
+        Map<String, String> withEndpoints = new HashMap<>(archiveSettings);
+        withEndpoints.putAll(s3.settings());
+        withEndpoints.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
+        RunningArchive archive = RunningArchive.start(withEndpoints);
+        // a sandbox is for trying things: a saved route takes effect without a restart
+        RouteFolderReload.watch(archive.context(), Path.of("routes"));
         Watch watch = new Watch(archive, out);
         Thread stop = new Thread(() -> {
             watch.stop();
@@ -138,18 +149,14 @@ public final class Sandbox implements Callable<Integer> {
         return STOPPED;
     }
 
-    private Map<String, String> settings(EmbeddedKafka kafka, EmbeddedS3 s3, SandboxFolder folder, String topic) {
-        Map<String, String> settings = new HashMap<>(s3.settings());
-        settings.put("prism.kafka.bootstrap-servers", kafka.bootstrapServers());
+    /** The archiver's settings that the sandbox sets, but for the endpoints of the broker and the S3 server. */
+    private Map<String, String> archiveSettings(SandboxFolder folder, String topic) {
+        Map<String, String> settings = new HashMap<>();
         settings.put("prism.schema-directory", folder.schemas().toString());
         settings.put("prism.topics", topic);
         settings.put("prism.flush.size", Integer.toString(flushSize));
         settings.put("prism.flush.quiet-ms", Long.toString(quietMs));
         settings.put("prism.flush.max-age-ms", Long.toString(maxAgeMs));
-        // a sandbox is for trying things: a saved route takes effect without a restart
-        settings.put("camel.main.routes-reload-enabled", "true");
-        settings.put("camel.main.routes-reload-directory", "routes");
-        settings.put("camel.main.routes-reload-pattern", "*.yaml,*.java");
         return settings;
     }
 

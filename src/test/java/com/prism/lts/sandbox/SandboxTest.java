@@ -22,7 +22,8 @@ import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import org.junit.jupiter.api.io.TempDir;
+import com.prism.lts.testing.ScriptCommand;
 
 /** The README's quick start: the sandbox, run the way the README says, archives its traffic and reports it truly. */
 class SandboxTest {
@@ -47,8 +48,16 @@ class SandboxTest {
         StringWriter out = new StringWriter();
         String[] args = Arrays.copyOfRange(COMMAND.split(" "), 1, COMMAND.split(" ").length);
 
-        int exitCode = assertTimeoutPreemptively(Duration.ofSeconds(90),
-                () -> new CommandLine(new Sandbox()).setOut(new PrintWriter(out, true)).execute(args));
+        // a free management port, as -Dcamel.management.port=0 would give: another archiver on this machine may have
+        // the default one, and the sandbox would then refuse to start
+        System.setProperty("camel.management.port", "0");
+        int exitCode;
+        try {
+            exitCode = assertTimeoutPreemptively(Duration.ofSeconds(90),
+                    () -> ScriptCommand.commandLine(new Sandbox()).setOut(new PrintWriter(out, true)).execute(args));
+        } finally {
+            System.clearProperty("camel.management.port");
+        }
 
         assertThat(exitCode).as(out.toString()).isZero();
         Path topic = Path.of("target/sandbox/s3/prism-lts/topics/ac-user-event").toAbsolutePath();
@@ -79,6 +88,23 @@ class SandboxTest {
             summary.put(row.group(1), List.of(number(row.group(2)), number(row.group(3))));
         }
         assertThat(summary).isEqualTo(onDisk);
+    }
+
+    @Test
+    void wrong_options_are_named_as_typed_with_exit_code_2_before_anything_starts_or_is_emptied(@TempDir Path dir)
+            throws IOException {
+        Files.createFile(dir.resolve(".prism-sandbox"));
+        Path earlierRun = Files.writeString(dir.resolve("earlier-run"), "kept");
+        StringWriter err = new StringWriter();
+
+        int exitCode = ScriptCommand.commandLine(new Sandbox()).setErr(new PrintWriter(err, true)).execute(
+                "--flush-size", "0", "--flush-quiet-ms=5000", "--flush-max-age-ms", "1000", "--dir", dir.toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("--flush-size must be 1 or more, but is 0")
+                .contains("--flush-max-age-ms must not be shorter than --flush-quiet-ms (5000)")
+                .doesNotContain("prism.flush").doesNotContain("\tat ");
+        assertThat(earlierRun).hasContent("kept");
     }
 
     private static List<Path> avroFiles(Path folder) throws IOException {

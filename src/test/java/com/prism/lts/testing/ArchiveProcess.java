@@ -19,6 +19,13 @@ public final class ArchiveProcess extends JavaProcess {
 
     /** Starts the archiver with these JVM options (heap, GC log, recording) and settings. */
     public static ArchiveProcess start(List<String> jvmOptions, Map<String, String> settings, Path log) {
-        return new ArchiveProcess(launch(jvmOptions, settings, PrismLts.class.getName(), List.of("run"), log), log);
+        return start(jvmOptions, settings, Map.of(), log);
+    }
+
+    /** Starts the archiver with settings as system properties and {@code environment} as environment variables. */
+    public static ArchiveProcess start(List<String> jvmOptions, Map<String, String> settings,
+            Map<String, String> environment, Path log) {
+        return new ArchiveProcess(launch(jvmOptions, settings, environment, PrismLts.class.getName(), List.of("run"),
+                log), log);
     }
 }

@@ -26,11 +26,12 @@ public class JavaProcess implements AutoCloseable {
     /** Runs {@code java <jvmOptions> -cp <test class path> -D<properties> <mainClass> <args>}. */
     public static JavaProcess start(List<String> jvmOptions, Map<String, String> properties, String mainClass,
             List<String> args, Path log) {
-        return new JavaProcess(launch(jvmOptions, properties, mainClass, args, log), log);
+        return new JavaProcess(launch(jvmOptions, properties, Map.of(), mainClass, args, log), log);
     }
 
-    protected static Process launch(List<String> jvmOptions, Map<String, String> properties, String mainClass,
-            List<String> args, Path log) {
+    /** As {@link #start}, with {@code environment} added to this process's environment variables. */
+    protected static Process launch(List<String> jvmOptions, Map<String, String> properties,
+            Map<String, String> environment, String mainClass, List<String> args, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -41,7 +42,9 @@ public class JavaProcess implements AutoCloseable {
         command.addAll(args);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(environment);
+            return builder.start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + mainClass, e);
         }

@@ -1,5 +1,7 @@
 package com.prism.lts.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,12 +53,20 @@ public abstract class KafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Creates a topic and returns once the broker names a leader for each of its partitions: a producer that sends
+     * before is told NOT_LEADER_OR_FOLLOWER, and on a loaded machine its retries were seen to end in
+     * OutOfOrderSequenceException for good.
+     */
     public void createTopic(String topic, int partitions) {
         try {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("could not create topic " + topic, e);
         }
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeTopics(List.of(topic)).allTopicNames().get()
+                .get(topic).partitions().stream().allMatch(partition -> partition.leader() != null
+                        && !partition.leader().isEmpty()));
     }
 
     public KafkaProducer<byte[], byte[]> producer() {
