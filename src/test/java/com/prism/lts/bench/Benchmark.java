@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.prism.lts.bench.MeasuredRun.MostOpen;
 import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.testing.S3Process;
+import com.prism.lts.testing.KafkaProcess;
 import com.prism.lts.testing.ArchiveProcess;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.JavaProcess;

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
+import com.prism.lts.testing.S3Process;
 import com.prism.lts.testing.JavaProcess;
 import com.prism.lts.testing.KafkaBroker;
 import com.prism.lts.testing.S3Server;

@@ -1,4 +1,4 @@
-package com.prism.lts.bench;
+package com.prism.lts.testing;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 import com.prism.lts.testing.EmbeddedS3;
-import com.prism.lts.testing.JavaProcess;
 import com.prism.lts.testing.S3Server;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -23,7 +22,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * The tests' S3 server ({@link EmbeddedS3}: s3proxy, objects as files) in a JVM of its own, so that the JVM the
  * benchmark measures does nothing else. {@link #main} is that JVM; the rest is this side's view of it.
  */
-final class S3Process extends S3Server {
+public final class S3Process extends S3Server {
 
     private static final String READY = "S3 server listening on ";
 
@@ -34,7 +33,7 @@ final class S3Process extends S3Server {
         this.server = server;
     }
 
-    static S3Process start(Path directory) {
+    public static S3Process start(Path directory) {
         JavaProcess server = JavaProcess.start(List.of("-Xmx512m"), Map.of(), S3Process.class.getName(),
                 List.of(directory.resolve("objects").toAbsolutePath().toString()), directory.resolve("s3.log"));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -56,7 +55,7 @@ final class S3Process extends S3Server {
      * are, so that its JIT compiler has done its work before the first contestant comes: on two cores that work would
      * otherwise slow down whoever runs first.
      */
-    void warmUp(int puts, PrintStream out) {
+    public void warmUp(int puts, PrintStream out) {
         String bucket = "bench-warm-up";
         createBucket(bucket);
         byte[] file = new byte[50_000];
@@ -88,7 +87,7 @@ final class S3Process extends S3Server {
         Thread.currentThread().join();
     }
 
-    static void sleep(Duration duration) {
+    public static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
@@ -97,7 +96,7 @@ final class S3Process extends S3Server {
         }
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return server.handle();
     }
 

@@ -1,4 +1,4 @@
-package com.prism.lts.bench;
+package com.prism.lts.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import com.prism.lts.testing.JavaProcess;
-import com.prism.lts.testing.KafkaBroker;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -20,7 +18,7 @@ import org.apache.kafka.common.Uuid;
  * that the JVM the benchmark measures does nothing else. Its storage is formatted first, as {@code kafka-storage.sh
  * format} does.
  */
-final class KafkaProcess extends KafkaBroker {
+public final class KafkaProcess extends KafkaBroker {
 
     private final JavaProcess broker;
 
@@ -29,7 +27,7 @@ final class KafkaProcess extends KafkaBroker {
         this.broker = broker;
     }
 
-    static KafkaProcess start(Path directory) {
+    public static KafkaProcess start(Path directory) {
         int port = freePort();
         int controllerPort = freePort();
         Properties server = new Properties();
@@ -78,7 +76,7 @@ final class KafkaProcess extends KafkaBroker {
         throw new IllegalStateException("the broker did not start:\n" + broker.log());
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -86,7 +84,7 @@ final class KafkaProcess extends KafkaBroker {
         }
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return broker.handle();
     }
 
