@@ -111,8 +111,9 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("isRejected", (Predicate) DeadLetters::isRejected);
         registry.bind("makeRoom", (Processor) dayBatches::makeRoom);
         registry.bind("batchTimeout", dayBatches.timeout());
-        registry.bind("uploadThreads", uploadThreads(context, settings.uploadConcurrency()));
-        registry.bind("awaitCommit", new AwaitCommit(dayBatches));
+        ExecutorService uploadThreads = uploadThreads(context, settings.uploadConcurrency());
+        registry.bind("uploadThreads", uploadThreads);
+        registry.bind("awaitCommit", new AwaitCommit(dayBatches, uploadThreads));
         registry.bind("writeAvroFile", writer);
         registry.bind("archiveS3", s3);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));

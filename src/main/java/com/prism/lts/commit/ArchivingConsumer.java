@@ -59,6 +59,13 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
      * poll, and uploads wait for it.
      */
     private static final Duration WHILE_COMMITTING = Duration.ofMillis(5);
+    /**
+     * The least time between two commits made for cuts waiting for one: each commit is a write to the group
+     * coordinator's log, and under load one every poll costs the broker more than the wait costs the batches.
+     */
+    private static final long CUT_COMMIT_SPACING_NANOS = Duration.ofMillis(50).toNanos();
+    /** How long a poll waits while fetching is paused for uploads: to resume soon after they are done. */
+    private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final Consumer<Object, Object> delegate;
@@ -70,6 +77,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
     private boolean pausedForUploads;
     private long nextCommitNanos = System.nanoTime();
+    private long nextCutCommitNanos = System.nanoTime();
     private long commitInFlightSince = -1;
     private long nextCommitWarningNanos = System.nanoTime();
     private int commitFailuresNotLogged;
@@ -90,14 +98,18 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
             }
         });
         pauseWhileUploadsPileUp();
-        ConsumerRecords<Object, Object> records = delegate.poll(
-                commitInFlightSince >= 0 && timeout.compareTo(WHILE_COMMITTING) > 0 ? WHILE_COMMITTING : timeout);
+        ConsumerRecords<Object, Object> records = delegate.poll(shortest(timeout,
+                commitInFlightSince >= 0 ? WHILE_COMMITTING : pausedForUploads ? WHILE_PAUSED : timeout));
         for (TopicPartition partition : records.partitions()) {
             ledger(partition).hold(records.records(partition));
         }
         lastPoll = records;
         cursors.clear();
         return records;
+    }
+
+    private static Duration shortest(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The record at {@code offset} of the last poll, with its ledger. */
@@ -132,7 +144,11 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         if (!last && commitInFlightSince >= 0 && System.nanoTime() - commitInFlightSince < COMMIT_TIMEOUT.toNanos()) {
             return;
         }
-        boolean interval = last || System.nanoTime() - nextCommitNanos >= 0;
+        long now = System.nanoTime();
+        boolean interval = last || now - nextCommitNanos >= 0;
+        if (!interval && now - nextCutCommitNanos < 0) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Map<TopicPartition, PartitionLedger.Snapshot> snapshots = new HashMap<>();
         for (TopicPartition partition : partitions) {
@@ -154,8 +170,9 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
             return;
         }
         if (interval) {
-            nextCommitNanos = System.nanoTime() + shared.commitIntervalNanos();
+            nextCommitNanos = now + shared.commitIntervalNanos();
         }
+        nextCutCommitNanos = now + CUT_COMMIT_SPACING_NANOS;
         if (!last) {
             commitInFlightSince = System.nanoTime();
             delegate.commitAsync(offsets, (committed, failure) -> {

@@ -11,7 +11,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * it) until a restart reads it again.
  * <p>
  * <b>Cuts.</b> When a batch is finished, its end is recorded as a cut. A batch is uploaded only after a commit that
- * carries its cut has succeeded ({@link Cut#awaitCommitted}): a consumer that has lost the partition cannot commit, so
+ * carries its cut has succeeded ({@link Cut#committed}): a consumer that has lost the partition cannot commit, so
  * it never uploads a file that the partition's next owner would cut differently. Every commit carries the cuts at or
  * above the committed offset ({@link CommitState}), so the next owner skips the files known to be in S3 and cuts the
  * others again exactly where they were cut: both write the same file under the same key.
@@ -364,15 +364,11 @@ public final class PartitionLedger {
         }
 
         /**
-         * Waits until a commit carrying this cut succeeded (true), or the partition was given up before one did
-         * (false: the file must not be written).
+         * Completes with true once a commit carrying this cut has succeeded, or with false when the partition was given
+         * up before one did: the file must not be written then.
          */
-        public boolean awaitCommitted() throws InterruptedException {
-            try {
-                return committed.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e);
-            }
+        public CompletionStage<Boolean> committed() {
+            return committed.minimalCompletionStage();
         }
 
         @Override

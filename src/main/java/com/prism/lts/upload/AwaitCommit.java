@@ -1,9 +1,13 @@
 package com.prism.lts.upload;
 
+import java.util.concurrent.Executor;
+
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.DayBatches;
+import com.prism.lts.commit.PartitionLedger;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.support.AsyncProcessorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,27 +15,45 @@ import org.slf4j.LoggerFactory;
  * The upload route's first step: a batch is uploaded only once a commit carrying its cut has succeeded. A replica
  * that lost the partition meanwhile (a rebalance, a pause past its session timeout) cannot commit, so it never writes
  * a file that the partition's new owner cuts differently; the new owner reads these records again.
+ * <p>
+ * The wait holds no thread: the batch goes on, on one of the upload threads, when the consumer's commit is
+ * acknowledged. An upload thread blocked on it would leave fewer to upload the batches already committed.
  */
-public final class AwaitCommit implements Processor {
+public final class AwaitCommit extends AsyncProcessorSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwaitCommit.class);
 
     private final DayBatches dayBatches;
+    private final Executor uploadThreads;
 
-    public AwaitCommit(DayBatches dayBatches) {
+    public AwaitCommit(DayBatches dayBatches, Executor uploadThreads) {
         this.dayBatches = dayBatches;
+        this.uploadThreads = uploadThreads;
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
-        ArchiveBatch batch = exchange.getMessage().getMandatoryBody(ArchiveBatch.class);
-        if (batch.cut() != null && batch.cut().awaitCommitted()) {
-            return;
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        ArchiveBatch batch = exchange.getMessage().getBody(ArchiveBatch.class);
+        PartitionLedger.Cut cut = batch.cut();
+        if (cut == null) {
+            drop(exchange);
+            callback.done(true);
+            return true;
         }
-        if (batch.cut() != null) {
-            LOG.info("Not uploading {}: this consumer gave up {} before the batch's cut was committed; its new"
-                    + " owner archives these records", batch, batch.ledger());
-        }
+        cut.committed().whenCompleteAsync((committed, failure) -> {
+            if (failure != null) {
+                exchange.setException(failure);
+            } else if (!committed) {
+                LOG.info("Not uploading {}: this consumer gave up {} before the batch's cut was committed; its new"
+                        + " owner archives these records", batch, batch.ledger());
+                drop(exchange);
+            }
+            callback.done(false);
+        }, uploadThreads);
+        return false;
+    }
+
+    private void drop(Exchange exchange) {
         dayBatches.noLongerWaiting();
         exchange.setRouteStop(true);
     }

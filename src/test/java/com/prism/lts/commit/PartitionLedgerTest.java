@@ -89,7 +89,7 @@ class PartitionLedgerTest {
         assertThat(cut.awaitingCommit()).isTrue();
 
         ledger.committed(snapshot);
-        assertThat(cut.awaitCommitted()).isTrue();
+        assertThat(cut.committed().toCompletableFuture().join()).isTrue();
         ledger.uploaded(0, cut);
         assertThat(ledger.due(true).state().cuts()).as("below the committed offset: forgotten").isEmpty();
     }
@@ -132,9 +132,11 @@ class PartitionLedgerTest {
 
         ledger.retire();
 
-        assertThat(committed.awaitCommitted()).isTrue();
-        assertThat(uncommitted.awaitCommitted()).as("its batch must not be uploaded").isFalse();
-        assertThat(ledger.cut(JAN_5, 7, null).awaitCommitted()).as("cut after giving up").isFalse();
+        assertThat(committed.committed().toCompletableFuture().join()).isTrue();
+        assertThat(uncommitted.committed().toCompletableFuture().join()).as("its batch must not be uploaded")
+                .isFalse();
+        assertThat(ledger.cut(JAN_5, 7, null).committed().toCompletableFuture().join()).as("cut after giving up")
+                .isFalse();
         assertThat(ledger.due(true)).isNull();
     }
 
