@@ -64,7 +64,7 @@ class ExistingArchiveFileTest {
     void ownPrefix(TestInfo test) {
         prefix = test.getTestMethod().orElseThrow().getName();
         existing = new ExistingArchiveFile(s3.client(), BUCKET, new AvroBatchWriter(prefix, "deflate"),
-                new Backoff(10, 100));
+                new Backoff(10, 100), StorageOptions.DEFAULT);
     }
 
     @Test
