@@ -10,6 +10,7 @@ import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.demo.SendCommand;
 import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
+import com.prism.lts.restore.RestoreCommand;
 import org.apache.camel.main.Main;
 import org.apache.camel.util.ObjectHelper;
 import picocli.CommandLine;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
 /** The command line of Prism LTS: one jar, one entry, a subcommand per job. */
 @Command(name = "prism-lts", mixinStandardHelpOptions = true,
         description = "Archives Avro events from Kafka into S3, one folder per metric_date.",
-        subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class})
+        subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class,
+            RestoreCommand.class})
 public final class PrismLts implements Runnable {
 
     public static void main(String[] args) {
