@@ -22,7 +22,8 @@ import org.apache.avro.io.EncoderFactory;
  * {@link KafkaFields} that version 2 added.
  *
  * @param schemaId      the writer schema's id shared by all records of the file: a schema registry id (decimal), or
- *                      {@code fp-} and a fingerprint for values read by another {@code prism.decoder}
+ *                      {@code fp-} and a fingerprint for values read by another {@code prism.decoder}; null in a file
+ *                      that lacks it (every file Prism LTS wrote has it)
  * @param formatVersion 1 for files written before the format had a version, otherwise the one it names
  */
 public record Provenance(String topic, int partition, long[] offsets, long[] timestamps, String schemaId,
@@ -79,7 +80,7 @@ public record Provenance(String topic, int partition, long[] offsets, long[] tim
         byte[] offsets = file.getMeta(OFFSETS);
         byte[] timestamps = file.getMeta(TIMESTAMPS);
         String schemaId = file.getMetaString(SCHEMA_ID);
-        if (topic == null || partition == null || offsets == null || timestamps == null || schemaId == null) {
+        if (topic == null || partition == null || offsets == null || timestamps == null) {
             throw new IllegalArgumentException("the file carries no Prism LTS provenance");
         }
         String version = file.getMetaString(FORMAT_VERSION);
