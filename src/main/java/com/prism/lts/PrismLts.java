@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.prism.lts.app.ArchiveApplication;
+import com.prism.lts.audit.AuditCommand;
 import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.demo.SendCommand;
 import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
 import com.prism.lts.observe.LogFormat;
+import com.prism.lts.restore.RestoreCommand;
 import org.apache.camel.main.Main;
 import org.apache.camel.util.ObjectHelper;
 import picocli.CommandLine;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
 /** The command line of Prism LTS: one jar, one entry, a subcommand per job. */
 @Command(name = "prism-lts", mixinStandardHelpOptions = true,
         description = "Archives Avro events from Kafka into S3, one folder per metric_date.",
-        subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class})
+        subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class,
+            AuditCommand.class, RestoreCommand.class})
 public final class PrismLts implements Runnable {
 
     public static void main(String[] args) {

@@ -38,6 +38,7 @@ import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.upload.S3Clients;
+import com.prism.lts.upload.StorageOptions;
 import com.prism.lts.write.AvroBatchWriter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -62,7 +63,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code deadLetters}, {@code isRejected}, {@code dayBatches}, {@code dayBatchesController},
  * {@code dayBatchRepository}, {@code makeRoom},
  * {@code batchTimeout}, {@code uploadThreads}, {@code awaitCommit}, {@code writeAvroFile}, {@code archiveS3},
- * {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
+ * {@code archiveFileUploads} (the S3 client that stores archive files as {@code prism.s3.storage-class} and the
+ * other storage settings say), {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
  * {@code kafkaReadiness}, {@code s3Readiness} and {@code routesLiveness}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
@@ -94,6 +96,10 @@ public final class ArchiveBeans implements CamelConfiguration {
                 dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
                 settings.commitIntervalMs());
         AvroBatchWriter writer = new AvroBatchWriter(settings.prefix(), settings.codec());
+        StorageOptions storage = new StorageOptions(settings.storageClass(), settings.serverSideEncryption(),
+                settings.kmsKeyId(), settings.tags());
+        S3Client fileUploads = S3Clients.create(settings, storage);
+        context.addService(new Closing(fileUploads));
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);
@@ -116,6 +122,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("awaitCommit", new AwaitCommit(dayBatches, uploadThreads));
         registry.bind("writeAvroFile", writer);
         registry.bind("archiveS3", s3);
+        registry.bind("archiveFileUploads", fileUploads);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
         registry.bind("failedAttempt", new FailedAttempt(metrics));
         KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
@@ -125,7 +132,8 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());
-        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), writer, settings.retry()));
+        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), writer, settings.retry(),
+                storage));
     }
 
     /**

@@ -8,12 +8,16 @@ import java.util.function.IntPredicate;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.commit.StreamKey;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * The records of one (topic, partition, day, writer schema) waiting to be written as one archive file.
  * <p>
- * Only what the file needs is kept: each event's encoded bytes, offset and timestamp. Records arrive in offset order,
- * so the first offset is the batch's lowest, and the one the partition's ledger holds back for it.
+ * Only what the file needs is kept, in arrays rather than an object per record: each event's encoded bytes, and the
+ * Kafka record's offset, timestamp and its type, key bytes and headers (references to what the consumer delivered,
+ * not copies). Records arrive in offset order, so the first offset is the batch's lowest, and the one the partition's
+ * ledger holds back for it.
  */
 public final class ArchiveBatch {
 
@@ -31,6 +35,9 @@ public final class ArchiveBatch {
 
     private long[] offsets = new long[16];
     private long[] timestamps = new long[16];
+    private TimestampType[] timestampTypes = new TimestampType[16];
+    private byte[][] keys = new byte[16][];
+    private Headers[] headers = new Headers[16];
     private byte[][] data = new byte[16][];
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
@@ -68,28 +75,36 @@ public final class ArchiveBatch {
         ArchiveBatch subset = new ArchiveBatch(this);
         for (int i = 0; i < size; i++) {
             if (keep.test(i)) {
-                subset.add(offsets[i], timestamps[i], data[i], starts[i], lengths[i]);
+                subset.add(offsets[i], timestamps[i], timestampTypes[i], keys[i], headers[i], data[i], starts[i],
+                        lengths[i]);
             }
         }
         return subset.size == 0 ? Optional.empty() : Optional.of(subset);
     }
 
     void add(ArchiveRecord record) {
-        add(record.offset(), record.timestamp(), record.event().datum(), record.event().offset(),
-                record.event().length());
+        add(record.offset(), record.timestamp(), record.kafka().timestampType(), record.key(),
+                record.kafka().headers(), record.event().datum(), record.event().offset(), record.event().length());
     }
 
-    private void add(long offset, long timestamp, byte[] datum, int start, int length) {
+    private void add(long offset, long timestamp, TimestampType timestampType, byte[] key, Headers recordHeaders,
+            byte[] datum, int start, int length) {
         if (size == offsets.length) {
             int capacity = size * 2;
             offsets = Arrays.copyOf(offsets, capacity);
             timestamps = Arrays.copyOf(timestamps, capacity);
+            timestampTypes = Arrays.copyOf(timestampTypes, capacity);
+            keys = Arrays.copyOf(keys, capacity);
+            headers = Arrays.copyOf(headers, capacity);
             data = Arrays.copyOf(data, capacity);
             starts = Arrays.copyOf(starts, capacity);
             lengths = Arrays.copyOf(lengths, capacity);
         }
         offsets[size] = offset;
         timestamps[size] = timestamp;
+        timestampTypes[size] = timestampType;
+        keys[size] = key;
+        headers[size] = recordHeaders;
         data[size] = datum;
         starts[size] = start;
         lengths[size] = length;
@@ -179,6 +194,20 @@ public final class ArchiveBatch {
 
     public long timestamp(int i) {
         return timestamps[i];
+    }
+
+    public TimestampType timestampType(int i) {
+        return timestampTypes[i];
+    }
+
+    /** The key bytes of record {@code i}, null if it has no key. */
+    public byte[] key(int i) {
+        return keys[i];
+    }
+
+    /** The headers of record {@code i}, in their order, duplicates included. */
+    public Headers headers(int i) {
+        return headers[i];
     }
 
     public byte[] data(int i) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -50,6 +51,10 @@ public record ArchiveSettings(
         boolean conditionalWrites,
         Optional<String> accessKey,
         Optional<String> secretKey,
+        String storageClass,
+        Optional<String> serverSideEncryption,
+        Optional<String> kmsKeyId,
+        Map<String, String> tags,
         int uploadConcurrency,
         int maxWaitingUploads,
         long commitIntervalMs,
@@ -69,6 +74,14 @@ public record ArchiveSettings(
     private static final Pattern GROUP_INSTANCE_ID = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     public static final Set<String> CODECS = Set.of("null", "deflate", "snappy", "zstd");
     public static final Set<String> LOG_FORMATS = Set.of("text", "json");
+    /**
+     * Storage classes a file can be uploaded to. GLACIER and DEEP_ARCHIVE are not among them: their objects cannot be
+     * read without a restore, and a file written again (after a crash or a rebalance) is settled by reading the one
+     * already under its key. A lifecycle rule moves files there once they are settled (docs/storage.md).
+     */
+    public static final Set<String> STORAGE_CLASSES = Set.of("STANDARD", "STANDARD_IA", "ONEZONE_IA",
+            "INTELLIGENT_TIERING", "GLACIER_IR");
+    public static final Set<String> SERVER_SIDE_ENCRYPTIONS = Set.of("AES256", "aws:kms", "aws:kms:dsse");
 
     /** Reads and checks every setting; {@code lookup} answers a property name with its value, if it has one. */
     public static ArchiveSettings from(Function<String, Optional<String>> lookup) {
@@ -101,6 +114,11 @@ public record ArchiveSettings(
                 r.bool("prism.s3.conditional-writes"),
                 r.optional("prism.s3.access-key"),
                 r.optional("prism.s3.secret-key"),
+                r.storageClass("prism.s3.storage-class"),
+                r.optional("prism.s3.server-side-encryption").map(v -> r.serverSideEncryption(
+                        "prism.s3.server-side-encryption", v)),
+                r.optional("prism.s3.kms-key-id"),
+                r.tags("prism.s3.tags"),
                 r.positiveInt("prism.upload.concurrency"),
                 r.positiveInt("prism.upload.max-waiting"),
                 r.positiveLong("prism.kafka.commit-interval-ms"),
@@ -125,6 +143,9 @@ public record ArchiveSettings(
         }
         if (accessKey.isPresent() != secretKey.isPresent()) {
             r.problem("prism.s3.access-key", "and prism.s3.secret-key must be set together");
+        }
+        if (kmsKeyId.isPresent() && !serverSideEncryption.orElse("").startsWith("aws:kms")) {
+            r.problem("prism.s3.kms-key-id", "needs prism.s3.server-side-encryption=aws:kms (or aws:kms:dsse)");
         }
         if (retryMaxDelayMs < retryInitialDelayMs) {
             r.problem("prism.retry.max-delay-ms", "must not be shorter than prism.retry.initial-delay-ms ("
@@ -231,6 +252,36 @@ public record ArchiveSettings(
                 problem(name, "must be true or false, but is '" + value + "'");
             }
             return value.equals("true");
+        }
+
+        String storageClass(String name) {
+            String value = required(name).toUpperCase(Locale.ROOT);
+            if (value.equals("GLACIER") || value.equals("DEEP_ARCHIVE")) {
+                problem(name, "cannot be " + value + ": a file written twice (after a crash or a rebalance) is settled"
+                        + " by reading the one already stored, which " + value + " keeps unreadable until restored;"
+                        + " move files there with a lifecycle rule instead (docs/storage.md)");
+            } else if (!value.isEmpty() && !STORAGE_CLASSES.contains(value)) {
+                problem(name, "must be one of " + String.join(", ", STORAGE_CLASSES.stream().sorted().toList())
+                        + ", but is '" + value + "'");
+            }
+            return value;
+        }
+
+        String serverSideEncryption(String name, String value) {
+            if (!SERVER_SIDE_ENCRYPTIONS.contains(value)) {
+                problem(name, "must be empty (the bucket's default encryption), AES256 (SSE-S3), aws:kms (SSE-KMS) or"
+                        + " aws:kms:dsse, but is '" + value + "'");
+            }
+            return value;
+        }
+
+        Map<String, String> tags(String name) {
+            try {
+                return ObjectTags.parse(optional(name).orElse(""));
+            } catch (IllegalArgumentException e) {
+                problem(name, e.getMessage());
+                return Map.of();
+            }
         }
 
         String oneOf(String name, Set<String> allowed) {

@@ -42,8 +42,7 @@ public final class ChooseDay implements Processor {
         }
         Message message = exchange.getMessage();
         PolledRecord polled = PolledRecord.of(exchange);
-        ArchiveRecord record = new ArchiveRecord(polled.topic(), polled.partition(), polled.offset(),
-                polled.record().timestamp(), day, event, polled.ledger(), null);
+        ArchiveRecord record = new ArchiveRecord(polled.record(), day, event, polled.ledger(), null);
         exchange.removeProperty(DecodeEvent.EVENT);
         message.setHeader(DAY_HEADER, day.toString());
         message.setBody(record);

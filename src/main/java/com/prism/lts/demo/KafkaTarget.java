@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +22,10 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The Kafka cluster that {@code send} writes to. Its address is tried first with a plain TCP connection: Kafka's
+ * The Kafka cluster that {@code send} and {@code restore} write to. Its address is tried first with a plain TCP connection: Kafka's
  * clients retry an unreachable broker for a minute and then report a timeout that does not say why.
  */
-final class KafkaTarget implements AutoCloseable {
+public final class KafkaTarget implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MS = 3_000;
     private static final int ANSWER_TIMEOUT_MS = 15_000;
@@ -41,7 +42,7 @@ final class KafkaTarget implements AutoCloseable {
     }
 
     /** @throws ToolFailure when none of the bootstrap servers accepts a connection */
-    static KafkaTarget connect(String bootstrapServers) {
+    public static KafkaTarget connect(String bootstrapServers) {
         String unreachable = null;
         for (String server : bootstrapServers.split(",")) {
             try (Socket socket = new Socket()) {
@@ -65,8 +66,29 @@ final class KafkaTarget implements AutoCloseable {
         }
     }
 
+    /** How many partitions {@code topic} has; empty if it does not exist. */
+    public Optional<Integer> partitions(String topic) {
+        try {
+            return Optional.of(await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions()
+                    .size());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw failure(e);
+        }
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
     /** Makes sure {@code topic} has at least {@code wanted} partitions, creating it with that many if it is missing. */
-    void requirePartitions(String topic, int wanted) {
+    public void requirePartitions(String topic, int wanted) {
         int existing;
         try {
             existing = await(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
@@ -105,13 +127,20 @@ final class KafkaTarget implements AutoCloseable {
     }
 
     KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
+        return producer(Map.of());
+    }
+
+    /** A producer of byte arrays that waits for every replica, with {@code overrides}. */
+    public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, ANSWER_TIMEOUT_MS,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        config.putAll(overrides);
+        return new KafkaProducer<>(config);
     }
 
     @Override

@@ -6,13 +6,13 @@ import java.util.concurrent.TimeUnit;
  * Holds events back to an average rate. Each event has its slot on a fixed schedule from the start, so a sender that
  * was held up catches up to the schedule instead of losing the time for good.
  */
-final class Pace {
+public final class Pace {
 
     private final double eventsPerSecond;
     private final long startNanos;
 
     /** {@code eventsPerSecond} 0 sets no limit. */
-    Pace(double eventsPerSecond, long startNanos) {
+    public Pace(double eventsPerSecond, long startNanos) {
         this.eventsPerSecond = eventsPerSecond;
         this.startNanos = startNanos;
     }
@@ -26,7 +26,7 @@ final class Pace {
         return Math.max(0, slot - nowNanos);
     }
 
-    void await(long index) throws InterruptedException {
+    public void await(long index) throws InterruptedException {
         long wait = waitNanos(index, System.nanoTime());
         if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);

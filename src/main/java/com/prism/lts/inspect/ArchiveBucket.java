@@ -41,8 +41,7 @@ public final class ArchiveBucket {
     public Listing list(String keyPrefix, Predicate<ArchiveKey> wanted) {
         List<ArchiveFileEntry> files = new ArrayList<>();
         List<String> others = new ArrayList<>();
-        for (S3Object object : call(keyPrefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(name)
-                .prefix(keyPrefix)).contents().stream().toList())) {
+        for (S3Object object : objects(keyPrefix)) {
             Optional<ArchiveKey> key = ArchiveKey.parse(object.key());
             if (key.isEmpty()) {
                 others.add(object.key());
@@ -52,6 +51,26 @@ public final class ArchiveBucket {
         }
         files.sort(ArchiveFileEntry.ORDER);
         return new Listing(files, others);
+    }
+
+    /** Every object under {@code keyPrefix}, as the listing gives it (key, size, ETag, storage class): no request per object. */
+    public List<S3Object> objects(String keyPrefix) {
+        return call(keyPrefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(name).prefix(keyPrefix)).contents()
+                .stream().toList());
+    }
+
+    /** The S3 client and where it points, for requests this class does not make itself. */
+    public S3Client client() {
+        return s3;
+    }
+
+    /** Runs an S3 request about {@code key}, turning its failure into a one-line {@link ToolFailure}. */
+    public <T> T call(String key, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            throw S3Failures.describe(e, where, name, key);
+        }
     }
 
     private OptionalLong recordCount(String key) {
@@ -65,11 +84,4 @@ public final class ArchiveBucket {
         return call(key, () -> s3.getObject(b -> b.bucket(name).key(key)));
     }
 
-    private <T> T call(String key, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            throw S3Failures.describe(e, where, name, key);
-        }
-    }
 }

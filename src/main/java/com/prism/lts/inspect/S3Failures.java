@@ -11,13 +11,13 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Says in one line why an S3 request failed, in the words of the tools' options rather than the SDK's. */
-final class S3Failures {
+public final class S3Failures {
 
     private S3Failures() {
     }
 
     /** {@code key} is the object or prefix the request was about. */
-    static ToolFailure describe(SdkException e, String where, String bucket, String key) {
+    public static ToolFailure describe(SdkException e, String where, String bucket, String key) {
         if (e instanceof NoSuchBucketException) {
             return new ToolFailure("bucket " + bucket + " does not exist at " + where);
         }
@@ -31,6 +31,11 @@ final class S3Failures {
             }
             return new ToolFailure(where + " answered HTTP " + s3.statusCode() + " " + errorCode(s3)
                     + " for s3://" + bucket + "/" + key);
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("Unable to load credentials")) {
+            return new ToolFailure("no S3 credentials: give --access-key and --secret-key, or set them where the AWS"
+                    + " default credential chain looks (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws/credentials,"
+                    + " a web identity or a container role)");
         }
         Throwable cause = rootCause(e);
         if (cause instanceof ConnectException || cause instanceof UnknownHostException

@@ -40,7 +40,7 @@ public final class S3Options {
             description = "Folder of the archive in the bucket (default: ${DEFAULT-VALUE}).")
     String prefix;
 
-    S3Client client() {
+    public S3Client client() {
         if ((accessKey == null) != (secretKey == null)) {
             throw new ToolFailure("--access-key and --secret-key go together");
         }
@@ -48,21 +48,21 @@ public final class S3Options {
                 Optional.ofNullable(secretKey), 4);
     }
 
-    ArchiveBucket bucket(S3Client client, String name) {
+    public ArchiveBucket bucket(S3Client client, String name) {
         return new ArchiveBucket(client, name, endpoint != null ? endpoint.toString() : "AWS S3 in " + region);
     }
 
-    String bucket() {
+    public String bucket() {
         return bucket;
     }
 
     /** The archive's prefix in the bucket, as the archiver's prism.s3.prefix: empty, or a folder without a slash. */
-    String prefix() {
+    public String prefix() {
         return prefix == null ? "" : prefix.replaceAll("/+$", "");
     }
 
     /** The archive's folder in the bucket: empty, or the prefix and a slash. */
-    String folder() {
+    public String folder() {
         return prefix().isEmpty() ? "" : prefix() + "/";
     }
 }

@@ -5,20 +5,20 @@ import java.util.List;
 import java.util.Locale;
 
 /** A plain-text table: text columns on the left, aligned left; number columns after them, aligned right. */
-final class TextTable {
+public final class TextTable {
 
     private static final String GAP = "  ";
 
     private final int textColumns;
     private final List<String[]> rows = new ArrayList<>();
 
-    TextTable(int textColumns, String... header) {
+    public TextTable(int textColumns, String... header) {
         this.textColumns = textColumns;
         rows.add(header);
     }
 
     /** Adds a row; numbers are written with thousands separators. */
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             row[i] = cells[i] instanceof Number number ? String.format(Locale.ROOT, "%,d", number.longValue())
@@ -28,7 +28,7 @@ final class TextTable {
         return this;
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {

@@ -53,12 +53,15 @@ public final class ExistingArchiveFile {
     private final String bucket;
     private final AvroBatchWriter writer;
     private final Backoff retry;
+    private final StorageOptions storage;
 
-    public ExistingArchiveFile(S3Client s3, String bucket, AvroBatchWriter writer, Backoff retry) {
+    public ExistingArchiveFile(S3Client s3, String bucket, AvroBatchWriter writer, Backoff retry,
+            StorageOptions storage) {
         this.s3 = s3;
         this.bucket = bucket;
         this.writer = writer;
         this.retry = retry;
+        this.storage = storage;
     }
 
     /** Whether the upload failed because its key is taken. */
@@ -128,7 +131,8 @@ public final class ExistingArchiveFile {
 
     private boolean put(Attempt attempt, PutObjectRequest.Builder request) {
         try {
-            s3.putObject(request.bucket(bucket).key(attempt.key.toString()).contentType(AvroBatchWriter.CONTENT_TYPE)
+            s3.putObject(storage.applyTo(request).bucket(bucket).key(attempt.key.toString())
+                    .contentType(AvroBatchWriter.CONTENT_TYPE)
                     .contentLength((long) attempt.file.length)
                     .metadata(AvroBatchWriter.objectMetadata(attempt.batch)).build(),
                     RequestBody.fromBytes(attempt.file));

@@ -19,8 +19,15 @@ public final class S3Clients {
     }
 
     public static S3Client create(ArchiveSettings settings) {
-        return create(settings.region(), settings.pathStyle(), settings.s3Endpoint(), settings.accessKey(),
-                settings.secretKey(), Math.max(50, 2 * settings.uploadConcurrency()));
+        return builder(settings.region(), settings.pathStyle(), settings.s3Endpoint(), settings.accessKey(),
+                settings.secretKey(), Math.max(50, 2 * settings.uploadConcurrency())).build();
+    }
+
+    /** A client whose every upload applies {@code storage}: the one the route uploads archive files with. */
+    public static S3Client create(ArchiveSettings settings, StorageOptions storage) {
+        return builder(settings.region(), settings.pathStyle(), settings.s3Endpoint(), settings.accessKey(),
+                settings.secretKey(), Math.max(50, 2 * settings.uploadConcurrency()))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(storage.interceptor())).build();
     }
 
     /**
@@ -28,6 +35,11 @@ public final class S3Clients {
      * STS module on the class path, web identity (IRSA on EKS).
      */
     public static S3Client create(String region, boolean pathStyle, Optional<URI> endpoint,
+            Optional<String> accessKey, Optional<String> secretKey, int maxConnections) {
+        return builder(region, pathStyle, endpoint, accessKey, secretKey, maxConnections).build();
+    }
+
+    private static S3ClientBuilder builder(String region, boolean pathStyle, Optional<URI> endpoint,
             Optional<String> accessKey, Optional<String> secretKey, int maxConnections) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(region))
@@ -40,6 +52,6 @@ public final class S3Clients {
         } else {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
-        return builder.build();
+        return builder;
     }
 }

@@ -23,9 +23,10 @@ import org.apache.camel.component.aws2.s3.AWS2S3Constants;
  * camel-aws2-s3 where to put it and what to record about it.
  * <p>
  * The file holds the customer's events exactly as they were sent, with their writer schema, so any Avro tool reads
- * it. Its header metadata records their Kafka provenance ({@link Provenance}); the S3 object's user metadata records
- * their count, offset range and schema. The file's sync marker is derived from its key, so writing the same batch
- * twice produces the same bytes.
+ * it. Its header metadata records their Kafka provenance ({@link Provenance}) and the rest of each Kafka record (key,
+ * headers, timestamp type: {@link KafkaFields}); the S3 object's user metadata records their count, offset range and
+ * schema. The file's sync marker is derived from its key, so writing the same batch twice produces the same bytes.
+ * docs/file-format.md specifies all of it.
  */
 public final class AvroBatchWriter implements Processor {
 
@@ -42,6 +43,7 @@ public final class AvroBatchWriter implements Processor {
     public static final String META_TOPIC = "topic";
     public static final String META_PARTITION = "partition";
     public static final String META_METRIC_DATE = "metric-date";
+    public static final String META_FORMAT_VERSION = "format-version";
 
     private final String prefix;
     private final String codec;
@@ -88,6 +90,10 @@ public final class AvroBatchWriter implements Processor {
             writer.setMeta(Provenance.SCHEMA_ID, batch.schemaId());
             writer.setMeta(Provenance.OFFSETS, Provenance.encode(offsets, size));
             writer.setMeta(Provenance.TIMESTAMPS, Provenance.encode(timestamps, size));
+            writer.setMeta(Provenance.FORMAT_VERSION, Integer.toString(Provenance.FORMAT));
+            writer.setMeta(KafkaFields.TIMESTAMP_TYPES, KafkaFields.encodeTimestampTypes(batch));
+            writer.setMeta(KafkaFields.KEYS, KafkaFields.encodeKeys(batch));
+            writer.setMeta(KafkaFields.HEADERS, KafkaFields.encodeHeaders(batch));
             writer.create(batch.schema(), out, syncMarker(key.toString()));
             for (int i = 0; i < size; i++) {
                 writer.appendEncoded(ByteBuffer.wrap(batch.data(i), batch.start(i), batch.length(i)));
@@ -106,6 +112,7 @@ public final class AvroBatchWriter implements Processor {
         metadata.put(META_TOPIC, batch.topic());
         metadata.put(META_PARTITION, Integer.toString(batch.partition()));
         metadata.put(META_METRIC_DATE, batch.day().toString());
+        metadata.put(META_FORMAT_VERSION, Integer.toString(Provenance.FORMAT));
         return metadata;
     }
 

@@ -13,14 +13,26 @@ import org.apache.avro.io.EncoderFactory;
 
 /**
  * Where the records of an archive file came from, kept in the file's own Avro header metadata so that an audit can
- * prove from the files alone which offsets they hold.
+ * prove from the files alone which offsets they hold. docs/file-format.md specifies every entry.
  * <p>
- * {@code prism.topic} and {@code prism.partition} are UTF-8 text. {@code prism.offsets} and
- * {@code prism.timestamps} hold one value per record, in the order of the records: the first value, then each value
- * minus the one before it, each as an Avro {@code long} (zig-zag varint), so any Avro library can read them back.
+ * {@code prism.topic}, {@code prism.partition}, {@code prism.schema.id} and {@code prism.format.version} are UTF-8
+ * text. {@code prism.offsets} and {@code prism.timestamps} hold one value per record, in the order of the records: the
+ * first value, then each value minus the one before it, each as an Avro {@code long} (zig-zag varint), so any Avro
+ * library can read them back. Files of version 1 have no {@code prism.format.version}, and none of the
+ * {@link KafkaFields} that version 2 added.
+ *
+ * @param schemaId      the writer schema's id shared by all records of the file: a schema registry id (decimal), or
+ *                      {@code fp-} and a fingerprint for values read by another {@code prism.decoder}; null in a file
+ *                      that lacks it (every file Prism LTS wrote has it)
+ * @param formatVersion 1 for files written before the format had a version, otherwise the one it names
  */
-public record Provenance(String topic, int partition, long[] offsets, long[] timestamps) {
+public record Provenance(String topic, int partition, long[] offsets, long[] timestamps, String schemaId,
+        int formatVersion) {
 
+    /** The format this version of Prism LTS writes. */
+    public static final int FORMAT = 2;
+
+    public static final String FORMAT_VERSION = "prism.format.version";
     public static final String TOPIC = "prism.topic";
     public static final String PARTITION = "prism.partition";
     public static final String OFFSETS = "prism.offsets";
@@ -67,9 +79,12 @@ public record Provenance(String topic, int partition, long[] offsets, long[] tim
         String partition = file.getMetaString(PARTITION);
         byte[] offsets = file.getMeta(OFFSETS);
         byte[] timestamps = file.getMeta(TIMESTAMPS);
+        String schemaId = file.getMetaString(SCHEMA_ID);
         if (topic == null || partition == null || offsets == null || timestamps == null) {
             throw new IllegalArgumentException("the file carries no Prism LTS provenance");
         }
-        return new Provenance(topic, Integer.parseInt(partition), decode(offsets), decode(timestamps));
+        String version = file.getMetaString(FORMAT_VERSION);
+        return new Provenance(topic, Integer.parseInt(partition), decode(offsets), decode(timestamps), schemaId,
+                version == null ? 1 : Integer.parseInt(version));
     }
 }

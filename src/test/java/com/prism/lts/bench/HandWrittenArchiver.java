@@ -135,8 +135,7 @@ public final class HandWrittenArchiver {
                 p -> new Holds(TestLedgers.assigned(p.topic(), p.partition())));
         DecodedEvent event = decoder.decode(kafkaRecord.topic(), kafkaRecord.value());
         LocalDate day = metricDate.dayOf(event.fields());
-        ArchiveRecord record = new ArchiveRecord(kafkaRecord.topic(), kafkaRecord.partition(), kafkaRecord.offset(),
-                kafkaRecord.timestamp(), day, event, partition.epoch, null);
+        ArchiveRecord record = new ArchiveRecord(kafkaRecord, day, event, partition.epoch, null);
         long now = System.nanoTime();
         String key = record.batchKey();
         OpenBatch batch = open.get(key);

@@ -124,6 +124,35 @@ class ArchiveSettingsTest {
     }
 
     @Test
+    void storage_settings_are_read_with_their_tags_in_order() {
+        ArchiveSettings settings = settings(Map.of("prism.s3.storage-class", "standard_ia",
+                "prism.s3.server-side-encryption", "aws:kms", "prism.s3.kms-key-id", "alias/prism-lts",
+                "prism.s3.tags", "team=data, retention=forever,empty="));
+
+        assertThat(settings.storageClass()).isEqualTo("STANDARD_IA");
+        assertThat(settings.serverSideEncryption()).contains("aws:kms");
+        assertThat(settings.kmsKeyId()).contains("alias/prism-lts");
+        assertThat(settings.tags()).containsExactly(Map.entry("team", "data"), Map.entry("retention", "forever"),
+                Map.entry("empty", ""));
+    }
+
+    @Test
+    void a_storage_class_that_keeps_files_unreadable_until_restored_is_refused_saying_why() {
+        assertThat(problems(Map.of("prism.s3.storage-class", "DEEP_ARCHIVE"))).singleElement().asString()
+                .startsWith("prism.s3.storage-class cannot be DEEP_ARCHIVE: a file written twice")
+                .contains("lifecycle rule");
+    }
+
+    @Test
+    void a_kms_key_without_kms_encryption_and_tags_s3_would_refuse_are_refused() {
+        assertThat(problems(Map.of("prism.s3.kms-key-id", "alias/x", "prism.s3.server-side-encryption", "AES256",
+                "prism.s3.tags", "team=data,bad,tag=x*y"))).containsExactly(
+                "prism.s3.tags 'tag=x*y' is not a tag S3 takes: key=value, a key of 1 to 128 characters not starting"
+                        + " with aws:, a value of up to 256, letters, digits, spaces and + - = . _ : / @ only",
+                "prism.s3.kms-key-id needs prism.s3.server-side-encryption=aws:kms (or aws:kms:dsse)");
+    }
+
+    @Test
     void several_problems_are_reported_together_in_one_message() {
         InvalidSettingsException invalid = invalid(Map.of(
                 "prism.flush.size", "0",

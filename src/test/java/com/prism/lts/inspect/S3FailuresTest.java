@@ -46,8 +46,14 @@ class S3FailuresTest {
     }
 
     @Test
-    void anything_else_keeps_the_first_line_of_the_sdk_message() {
+    void missing_credentials_say_where_to_give_them() {
         assertThat(message(SdkClientException.create("Unable to load credentials from any provider\nmore detail")))
-                .isEqualTo("S3 request to http://s3:9000 failed: Unable to load credentials from any provider");
+                .startsWith("no S3 credentials: give --access-key and --secret-key");
+    }
+
+    @Test
+    void anything_else_keeps_the_first_line_of_the_sdk_message() {
+        assertThat(message(SdkClientException.create("Unable to marshall request\nmore detail")))
+                .isEqualTo("S3 request to http://s3:9000 failed: Unable to marshall request");
     }
 }

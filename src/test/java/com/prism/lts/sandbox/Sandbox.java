@@ -191,6 +191,11 @@ public final class Sandbox implements Callable<Integer> {
                 + " --schema-dir " + folder.schemas() + " --count 1000");
         out.println("  list:      java -jar target/prism-lts.jar ls " + s3Options);
         out.println("  print:     java -jar target/prism-lts.jar cat --day " + traffic.firstDay() + " " + s3Options);
+        out.println("  audit:     java -jar target/prism-lts.jar audit --topic " + traffic.topic()
+                + " --bootstrap-servers " + kafka.bootstrapServers() + " " + s3Options);
+        out.println("  restore:   java -jar target/prism-lts.jar restore --topic " + traffic.topic() + " --from "
+                + traffic.firstDay() + " --to " + traffic.lastDay() + " --to-topic " + traffic.topic()
+                + ".restored --create-topic --bootstrap-servers " + kafka.bootstrapServers() + " " + s3Options);
         out.println("Edit the routes in routes/: the archiver reloads them when a file is saved.");
         out.flush();
     }

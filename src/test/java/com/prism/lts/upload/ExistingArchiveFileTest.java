@@ -64,7 +64,7 @@ class ExistingArchiveFileTest {
     void ownPrefix(TestInfo test) {
         prefix = test.getTestMethod().orElseThrow().getName();
         existing = new ExistingArchiveFile(s3.client(), BUCKET, new AvroBatchWriter(prefix, "deflate"),
-                new Backoff(10, 100));
+                new Backoff(10, 100), StorageOptions.DEFAULT);
     }
 
     @Test
@@ -153,7 +153,8 @@ class ExistingArchiveFileTest {
     private Exchange writtenAt(long firstTimestamp, long... offsets) throws Exception {
         PartitionLedger ledger = TestLedgers.assigned("ac-user-event", 0);
         List<ArchiveRecord> records = IntStream.range(0, offsets.length)
-                .mapToObj(i -> new ArchiveRecord("ac-user-event", 0, offsets[i], firstTimestamp + offsets[i], DAY,
+                .mapToObj(i -> new ArchiveRecord(Events.polled("ac-user-event", 0, offsets[i],
+                        firstTimestamp + offsets[i]), DAY,
                         Events.decoded(Events.DEMO_SCHEMA_ID, DEMO.event((int) offsets[i])), ledger, null))
                 .toList();
         ArchiveBatch batch = TestBatches.of(records);

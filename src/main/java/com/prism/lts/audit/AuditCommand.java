@@ -1,0 +1,188 @@
+package com.prism.lts.audit;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.prism.lts.config.SettingDefaults;
+import com.prism.lts.demo.KafkaTarget;
+import com.prism.lts.inspect.ArchiveBucket;
+import com.prism.lts.inspect.S3Options;
+import com.prism.lts.inspect.TextTable;
+import com.prism.lts.write.ArchiveKey;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** {@code prism-lts audit}: which offsets of each topic partition the archive holds, proven from the files and Kafka. */
+@Command(name = "audit", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
+        sortOptions = false,
+        description = {"Proves per topic partition, from the archive files and Kafka, which offsets are archived,"
+                + " dead-lettered or skipped by Kafka itself, and which are missing, from the first archived offset"
+                + " (or the log start) up to the archiver's committed offset; reports offsets archived twice, files"
+                + " whose key, object metadata and header disagree, and files that cannot be read.",
+            "Reads only the first kilobytes of each file, once: an index in the bucket remembers them. Progress on"
+                    + " stderr. Exit code 0 when nothing is missing, 3 when offsets are missing or could not be"
+                    + " checked, 1 when the audit could not run."})
+public final class AuditCommand implements Callable<Integer> {
+
+    static final int INCOMPLETE = 3;
+    private static final int SHOWN = 20;
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-t", "--topic"}, descriptionKey = "prism.topics", split = ",",
+            description = "Archived topic(s) to audit (default: ${DEFAULT-VALUE}).")
+    List<String> topics;
+
+    @Option(names = {"-b", "--bootstrap-servers"}, descriptionKey = "prism.kafka.bootstrap-servers",
+            paramLabel = "HOST:PORT[,HOST:PORT...]", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--group-id", descriptionKey = "prism.kafka.group-id",
+            description = "The archiver's consumer group, whose committed offsets end the audit (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--dead-letter-topic", descriptionKey = "prism.dead-letter.topic",
+            description = "Dead-letter topic; {topic} is the audited topic (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+
+    @Option(names = "--files-only", description = "Audit the files alone, without Kafka (a cluster that is gone).")
+    boolean filesOnly;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Mixin
+    S3Options s3;
+
+    private PrintWriter err;
+    private long nextProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        err = spec.commandLine().getErr();
+        List<Map<String, Object>> results = new ArrayList<>();
+        boolean complete = true;
+        try (S3Client client = s3.client();
+                KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers);
+                KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(), bootstrapServers)) {
+            ArchiveBucket bucket = s3.bucket(client, s3.bucket());
+            for (String topic : topics) {
+                TopicAudit audit = audit(bucket, log, topic);
+                complete &= audit.complete();
+                results.add(audit.asMap());
+                if (!json) {
+                    audit.print(out);
+                }
+            }
+        }
+        if (json) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("complete", complete);
+            all.put("topics", results);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(all));
+        }
+        out.flush();
+        return complete ? 0 : INCOMPLETE;
+    }
+
+    private TopicAudit audit(ArchiveBucket bucket, KafkaLog log, String topic) throws Exception {
+        String folder = s3.folder() + topic + "/";
+        AuditIndex index = new AuditIndex(bucket, s3.prefix(), topic);
+        Map<String, AuditedFile> known = index.load();
+        List<S3Object> listed = bucket.objects(folder);
+        Map<String, AuditedFile> files = new TreeMap<>();
+        List<String> others = new ArrayList<>();
+        List<Future<AuditedFile>> reads = new ArrayList<>();
+        HeaderReader headers = new HeaderReader(bucket);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (S3Object object : listed) {
+                Optional<ArchiveKey> key = ArchiveKey.parse(object.key());
+                AuditedFile before = known.remove(object.key());
+                if (key.isEmpty() || !key.get().topic().equals(topic)) {
+                    others.add(object.key());
+                } else if (before != null && !before.gone() && before.eTag().equals(object.eTag())
+                        && before.size() == object.size()) {
+                    files.put(object.key(), before);
+                } else {
+                    reads.add(pool.submit(() -> headers.read(object, key.get())));
+                }
+            }
+            int read = 0;
+            for (Future<AuditedFile> future : reads) {
+                AuditedFile file = future.get();
+                files.put(file.key(), file);
+                progress(topic + ": read the headers of " + ++read + " of " + reads.size() + " new or changed files");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        known.values().forEach(gone -> files.put(gone.key(), gone.asGone()));
+        Optional<String> notSaved = index.save(files.values());
+        TopicAudit audit = new TopicAudit(topic, "s3://" + bucket.name() + "/" + folder, files.values(), others,
+                listed.size(), reads.size(), index.location(), notSaved);
+        audit.judge(log, groupId, deadLetterTopic.replace("{topic}", topic), this::progress);
+        return audit;
+    }
+
+    private void progress(String line) {
+        long now = System.nanoTime();
+        if (now - nextProgress >= 0) {
+            err.println("  " + line);
+            err.flush();
+            nextProgress = now + PROGRESS_EVERY_NANOS;
+        }
+    }
+
+    /** How the offsets of partitions are shown: first-last (count), at most {@value #SHOWN} ranges. */
+    static String ranges(List<long[]> ranges) {
+        List<String> shown = new ArrayList<>();
+        for (long[] range : ranges.subList(0, Math.min(SHOWN, ranges.size()))) {
+            shown.add(range[0] == range[1] ? Long.toString(range[0]) : range[0] + "-" + range[1]);
+        }
+        return String.join(", ", shown) + (ranges.size() > SHOWN ? ", ... (" + ranges.size() + " ranges)" : "")
+                + String.format(Locale.ROOT, " (%,d offsets)", PartitionAudit.count(ranges));
+    }
+
+    static TextTable table() {
+        return new TextTable(1, "partition", "from", "to", "archived", "dead-lettered", "skipped by Kafka",
+                "missing", "not checked", "twice", "ahead");
+    }
+
+    static Map<Integer, PartitionAudit> byPartition(String topic, Iterable<AuditedFile> files) {
+        Map<Integer, PartitionAudit> partitions = new TreeMap<>();
+        for (AuditedFile file : files) {
+            PartitionAudit p = partitions.computeIfAbsent(file.partition(),
+                    n -> new PartitionAudit(new TopicPartition(topic, n)));
+            if (file.gone()) {
+                p.gone(file.offsetList());
+            } else {
+                p.archived(file.offsetList());
+            }
+        }
+        return partitions;
+    }
+}

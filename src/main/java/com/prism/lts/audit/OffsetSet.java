@@ -1,0 +1,91 @@
+package com.prism.lts.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A set of Kafka offsets as a bitmap in chunks of 65,536 offsets (8 KB each), allocated where offsets are: one bit an
+ * offset, so a partition with 250 million archived offsets needs about 31 MB, whatever its first offset.
+ */
+final class OffsetSet {
+
+    private static final int CHUNK_BITS = 16;
+    private static final int CHUNK = 1 << CHUNK_BITS;
+
+    private final TreeMap<Long, long[]> chunks = new TreeMap<>();
+    private long size;
+
+    /** Adds {@code offset}; false if it was there already. */
+    boolean add(long offset) {
+        long[] chunk = chunks.computeIfAbsent(offset >>> CHUNK_BITS, c -> new long[CHUNK / 64]);
+        int bit = (int) (offset & (CHUNK - 1));
+        long mask = 1L << (bit & 63);
+        if ((chunk[bit >>> 6] & mask) != 0) {
+            return false;
+        }
+        chunk[bit >>> 6] |= mask;
+        size++;
+        return true;
+    }
+
+    boolean contains(long offset) {
+        long[] chunk = chunks.get(offset >>> CHUNK_BITS);
+        int bit = (int) (offset & (CHUNK - 1));
+        return chunk != null && (chunk[bit >>> 6] & (1L << (bit & 63))) != 0;
+    }
+
+    long size() {
+        return size;
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** The lowest offset, or -1 for an empty set. */
+    long first() {
+        for (Map.Entry<Long, long[]> chunk : chunks.entrySet()) {
+            long[] words = chunk.getValue();
+            for (int w = 0; w < words.length; w++) {
+                if (words[w] != 0) {
+                    return (chunk.getKey() << CHUNK_BITS) + w * 64L + Long.numberOfTrailingZeros(words[w]);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The highest offset, or -1 for an empty set. */
+    long last() {
+        for (Map.Entry<Long, long[]> chunk : chunks.descendingMap().entrySet()) {
+            long[] words = chunk.getValue();
+            for (int w = words.length - 1; w >= 0; w--) {
+                if (words[w] != 0) {
+                    return (chunk.getKey() << CHUNK_BITS) + w * 64L + 63 - Long.numberOfLeadingZeros(words[w]);
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The offsets of {@code [from, to)} that are in this set, as ranges {@code [first, last]}. */
+    List<long[]> ranges(long from, long to) {
+        List<long[]> ranges = new ArrayList<>();
+        long start = -1;
+        for (long offset = from; offset < to; offset++) {
+            boolean in = contains(offset);
+            if (in && start < 0) {
+                start = offset;
+            } else if (!in && start >= 0) {
+                ranges.add(new long[] {start, offset - 1});
+                start = -1;
+            }
+        }
+        if (start >= 0) {
+            ranges.add(new long[] {start, to - 1});
+        }
+        return ranges;
+    }
+}

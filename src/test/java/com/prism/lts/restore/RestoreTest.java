@@ -1,0 +1,239 @@
+package com.prism.lts.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import com.prism.lts.PrismLts;
+import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.demo.Traffic;
+import com.prism.lts.demo.TrafficSender;
+import com.prism.lts.testing.EmbeddedS3;
+import com.prism.lts.testing.Events;
+import com.prism.lts.testing.JavaProcess;
+import com.prism.lts.testing.RunningArchive;
+import com.prism.lts.testing.Testbed;
+import com.prism.lts.testing.ToolRun;
+import com.prism.lts.testing.VersionOneFile;
+import com.prism.lts.write.ArchiveKey;
+import com.prism.lts.write.Provenance;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code prism-lts restore} against a real broker and a real S3 server: what it produces is compared, record by
+ * record, with what was sent to the archived topic.
+ */
+class RestoreTest {
+
+    static final String TOPIC = "restore-events";
+    static final LocalDate FIRST_DAY = LocalDate.of(2018, 1, 1);
+    static final int DAYS = 10;
+    static final int EVENTS = 1_200;
+    static final Header[] THREE_HEADERS = {new RecordHeader("traceparent", bytes("00-4bf92f35-01")),
+        new RecordHeader("retry", bytes("1")), new RecordHeader("retry", null)};
+
+    @RegisterExtension
+    static final Testbed TESTBED = new Testbed();
+    /** What the archived topic holds: the truth. */
+    static List<ConsumerRecord<byte[], byte[]>> sent;
+    static RecordMetadata withHeaders;
+
+    @BeforeAll
+    static void archive() throws Exception {
+        TESTBED.kafka().createTopic(TOPIC, 3);
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            new TrafficSender(producer).send(new Traffic(TOPIC, EVENTS, DAYS, FIRST_DAY, 3, 0, 9),
+                    Events.DEMO_SCHEMA_ID, acknowledged -> { });
+            byte[] value = Events.wire(Events.DEMO_SCHEMA_ID, new DemoEvents(FIRST_DAY.plusDays(4), 1, 5).event(0));
+            withHeaders = producer.send(new ProducerRecord<>(TOPIC, 0, 1_515_000_000_123L, new byte[] {1, 2, 3, -1},
+                    value, Arrays.asList(THREE_HEADERS))).get();
+        }
+        Map<String, String> settings = TESTBED.settings(TOPIC);
+        settings.put("prism.flush.size", "40");
+        try (RunningArchive archive = RunningArchive.start(settings)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == EVENTS + 1);
+        }
+        sent = TESTBED.kafka().readAll(TOPIC);
+        // the same file twice, as a crash could leave it: a restore produces its records once
+        String twice = TESTBED.s3().keys(Testbed.BUCKET, TOPIC + "/").get(3);
+        TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(twice)
+                .destinationBucket(Testbed.BUCKET).destinationKey(twice.replace(".avro", "-1.avro")));
+    }
+
+    @Test
+    void a_record_with_a_key_and_three_headers_comes_back_as_it_was_sent() {
+        ToolRun restore = restore("--from", "2018-01-05", "--partition", "0", "--to-topic", "{topic}.one",
+                "--create-topic");
+
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        ConsumerRecord<byte[], byte[]> original = sent.stream().filter(r -> r.partition() == 0
+                && r.offset() == withHeaders.offset()).findFirst().orElseThrow();
+        ConsumerRecord<byte[], byte[]> restored = TESTBED.kafka().readAll(TOPIC + ".one").stream()
+                .filter(r -> sourceOffset(r) == withHeaders.offset()).findFirst().orElseThrow();
+        assertThat(restored.key()).containsExactly(1, 2, 3, -1);
+        assertThat(restored.value()).isEqualTo(original.value());
+        assertThat(restored.timestamp()).isEqualTo(1_515_000_000_123L);
+        assertThat(restored.headers().toArray()).startsWith(THREE_HEADERS).hasSize(7);
+        assertThat(text(restored, RestoreCheckpoint.SOURCE_TOPIC)).isEqualTo(TOPIC);
+        assertThat(text(restored, RestoreCheckpoint.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(restored.partition()).isZero();
+    }
+
+    @Test
+    void ten_days_over_three_partitions_come_back_as_archived_in_offset_order_each_offset_once() {
+        ToolRun restore = restore("--from", "2018-01-01", "--to", "2018-01-10", "--to-topic", "{topic}.all",
+                "--create-topic");
+
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(restore.out()).containsPattern("archived twice");
+        assertRestoredExactlyOnce(TOPIC + ".all");
+    }
+
+    @Test
+    void a_restore_killed_with_kill_9_and_run_again_produces_no_record_twice() {
+        TESTBED.kafka().createTopic(TOPIC + ".killed", 3);
+        List<String> args = args("--from", "2018-01-01", "--to", "2018-01-10", "--to-topic", "{topic}.killed");
+        List<String> slowly = new ArrayList<>(args);
+        slowly.addAll(List.of("--rate", "200"));
+        try (JavaProcess first = JavaProcess.start(List.of("-Xmx256m"), Map.of(), PrismLts.class.getName(), slowly,
+                Path.of("target", "restore-killed.log"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> TESTBED.kafka().readAll(TOPIC + ".killed").size()
+                    >= 300);
+            first.kill();
+        }
+        assertThat(TESTBED.kafka().readAll(TOPIC + ".killed").size()).isLessThan(EVENTS);
+
+        ToolRun again = ToolRun.of(args);
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertRestoredExactlyOnce(TOPIC + ".killed");
+    }
+
+    @Test
+    void a_file_of_format_version_1_is_restored_without_key_and_headers_and_the_summary_says_so() {
+        // a copy of one day's file of partition 2 under a prefix of its own, rewritten as version 1
+        String file = TESTBED.s3().keys(Testbed.BUCKET, ArchiveKey.dayFolder(TOPIC, TOPIC, FIRST_DAY.plusDays(7)))
+                .stream().filter(key -> ArchiveKey.parse(key).orElseThrow().partition() == 2).findFirst().orElseThrow();
+        String old = "version-one/" + file.substring(TOPIC.length() + 1);
+        TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(file)
+                .destinationBucket(Testbed.BUCKET).destinationKey(old));
+        VersionOneFile.rewrite(TESTBED.s3(), Testbed.BUCKET, old);
+        long[] offsets = Provenance.decode(TESTBED.s3().read(Testbed.BUCKET, old).meta().get(Provenance.OFFSETS));
+
+        ToolRun restore = ToolRun.of(argsUnder("version-one", "--from", "2018-01-08", "--to-topic", "{topic}.v1",
+                "--create-topic"));
+
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(restore.out()).contains(offsets.length + " records came from files of format version 1, which"
+                + " kept no key, headers or timestamp type");
+        Map<Long, ConsumerRecord<byte[], byte[]>> restored = new TreeMap<>();
+        TESTBED.kafka().readAll(TOPIC + ".v1").forEach(r -> restored.put(sourceOffset(r), r));
+        assertThat(restored.keySet()).containsExactly(Arrays.stream(offsets).boxed().toArray(Long[]::new));
+        for (long offset : offsets) {
+            ConsumerRecord<byte[], byte[]> original = original(2, offset);
+            ConsumerRecord<byte[], byte[]> back = restored.get(offset);
+            assertThat(back.key()).isNull();
+            assertThat(back.value()).isEqualTo(original.value());
+            assertThat(back.timestamp()).isEqualTo(original.timestamp());
+            assertThat(back.headers().toArray()).extracting(Header::key).containsExactly(
+                    RestoreCheckpoint.SOURCE_TOPIC, RestoreCheckpoint.SOURCE_PARTITION,
+                    RestoreCheckpoint.SOURCE_OFFSET, RestoreCheckpoint.JOB);
+        }
+    }
+
+    @Test
+    void a_missing_target_topic_and_days_without_files_are_one_line_errors() {
+        ToolRun missingTopic = restore("--from", "2018-01-02", "--to-topic", "nowhere");
+        ToolRun noFiles = restore("--from", "2019-06-01", "--to-topic", "nowhere");
+
+        assertThat(missingTopic.exitCode()).isEqualTo(1);
+        assertThat(missingTopic.err()).isEqualTo("prism-lts: topic nowhere does not exist at "
+                + TESTBED.kafka().bootstrapServers() + ": create it, or give --create-topic\n");
+        assertThat(noFiles.exitCode()).isEqualTo(1);
+        assertThat(noFiles.err()).isEqualTo("prism-lts: no archive files of " + TOPIC + " from 2019-06-01 to"
+                + " 2019-06-01 in s3://prism-lts/" + TOPIC + "/" + TOPIC + "/\n");
+    }
+
+    @Test
+    void no_s3_credentials_is_a_one_line_error() {
+        System.setProperty("aws.disableEc2Metadata", "true");
+        ToolRun restore = ToolRun.of("restore", "--topic", TOPIC, "--from", "2018-01-02", "--to-topic", "x",
+                "--bootstrap-servers", TESTBED.kafka().bootstrapServers(), "--endpoint",
+                TESTBED.s3().endpoint().toString(), "--path-style", "--prefix", TOPIC);
+
+        assertThat(restore.exitCode()).isEqualTo(1);
+        assertThat(restore.err()).startsWith("prism-lts: no S3 credentials: give --access-key and --secret-key")
+                .hasLineCount(1);
+    }
+
+    /** Every archived record once, in offset order per source partition, as it was sent. */
+    private static void assertRestoredExactlyOnce(String restoredTopic) {
+        Map<Integer, List<Long>> order = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> back : TESTBED.kafka().readAll(restoredTopic).stream()
+                .sorted(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
+                        .thenComparingLong(ConsumerRecord::offset)).toList()) {
+            int partition = Integer.parseInt(text(back, RestoreCheckpoint.SOURCE_PARTITION));
+            assertThat(back.partition()).isEqualTo(partition);
+            ConsumerRecord<byte[], byte[]> original = original(partition, sourceOffset(back));
+            assertThat(back.key()).isEqualTo(original.key());
+            assertThat(back.value()).isEqualTo(original.value());
+            assertThat(back.timestamp()).isEqualTo(original.timestamp());
+            order.computeIfAbsent(partition, p -> new ArrayList<>()).add(sourceOffset(back));
+        }
+        Map<Integer, List<Long>> expected = new TreeMap<>();
+        sent.stream().sorted(Comparator.comparingLong(ConsumerRecord::offset)).forEach(r -> expected
+                .computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.offset()));
+        assertThat(order).isEqualTo(expected);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> original(int partition, long offset) {
+        return sent.stream().filter(r -> r.partition() == partition && r.offset() == offset).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing was sent at " + partition + "/" + offset));
+    }
+
+    private static long sourceOffset(ConsumerRecord<byte[], byte[]> record) {
+        return Long.parseLong(text(record, RestoreCheckpoint.SOURCE_OFFSET));
+    }
+
+    private static String text(ConsumerRecord<byte[], byte[]> record, String header) {
+        return RestoreCheckpoint.text(record.headers().lastHeader(header));
+    }
+
+    private static ToolRun restore(String... args) {
+        return ToolRun.of(args(args));
+    }
+
+    private static List<String> args(String... args) {
+        return argsUnder(TOPIC, args);
+    }
+
+    private static List<String> argsUnder(String prefix, String... args) {
+        return Stream.concat(Stream.of("restore", "--topic", TOPIC), Stream.concat(Arrays.stream(args), Stream.of(
+                "--bootstrap-servers", TESTBED.kafka().bootstrapServers(), "--prefix", prefix,
+                "--endpoint", TESTBED.s3().endpoint().toString(), "--path-style", "--access-key",
+                EmbeddedS3.ACCESS_KEY, "--secret-key", EmbeddedS3.SECRET_KEY))).toList();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
