@@ -91,15 +91,16 @@ public final class ArchiveBeans implements CamelConfiguration {
         S3Credentials.missing(s3).ifPresentOrElse(
                 missing -> LOG.warn("Cannot store anything: {}; uploads are retried until there are some", missing),
                 () -> BucketCheck.check(s3, settings.bucket()));
-        ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(
-                new CommitMetadata(s3, settings.bucket(), settings.prefix(), settings.groupId(), settings.retry()),
-                dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
-                settings.commitIntervalMs());
-        AvroBatchWriter writer = new AvroBatchWriter(settings.prefix(), settings.codec());
         StorageOptions storage = new StorageOptions(settings.storageClass(), settings.serverSideEncryption(),
                 settings.kmsKeyId(), settings.tags());
         S3Client fileUploads = S3Clients.create(settings, storage);
         context.addService(new Closing(fileUploads));
+        ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(
+                new CommitMetadata(s3, settings.bucket(), settings.prefix(), settings.groupId(), settings.retry(),
+                        storage.inStandardClass()::applyTo),
+                dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
+                settings.commitIntervalMs());
+        AvroBatchWriter writer = new AvroBatchWriter(settings.prefix(), settings.codec());
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);

@@ -1,6 +1,7 @@
 package com.prism.lts.commit;
 
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import com.prism.lts.config.Backoff;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The text a {@link CommitState} travels as in a commit's metadata: inline ({@code prism1:<base64>}) while it fits
@@ -35,17 +37,23 @@ public final class CommitMetadata {
     private final String bucket;
     private final String folder;
     private final Backoff retry;
+    private final UnaryOperator<PutObjectRequest.Builder> stored;
     private volatile int inlineLimit = KAFKA_DEFAULT_LIMIT;
 
     /**
-     * @param prefix the archive's prefix in the bucket; states go under {@code <prefix>/_prism/commit-state/<group>/},
-     *               which Hive-style readers skip (a leading underscore)
+     * @param prefix  the archive's prefix in the bucket; states go under
+     *                 {@code <prefix>/_prism/commit-state/<group>/}, which Hive-style readers skip (a leading
+     *                 underscore)
+     * @param stored   how a state object is to be stored: encrypted and tagged as archive files are (a bucket
+     *                 policy may demand it), in the standard storage class (states live briefly)
      */
-    public CommitMetadata(S3Client s3, String bucket, String prefix, String group, Backoff retry) {
+    public CommitMetadata(S3Client s3, String bucket, String prefix, String group, Backoff retry,
+            UnaryOperator<PutObjectRequest.Builder> stored) {
         this.s3 = s3;
         this.bucket = bucket;
         this.folder = (prefix.isEmpty() ? "" : prefix + "/") + "_prism/commit-state/" + group + "/";
         this.retry = retry;
+        this.stored = stored;
     }
 
     /** The metadata that carries {@code state} with {@code offset}; writes it to S3 first if it is too large. */
@@ -57,8 +65,8 @@ public final class CommitMetadata {
         String key = folder + partition.topic() + "/" + partition.partition() + "/"
                 + String.format("%020d", offset) + "-" + UUID.randomUUID() + ".state";
         byte[] bytes = state.encode(offset);
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/octet-stream"),
-                RequestBody.fromBytes(bytes));
+        s3.putObject(stored.apply(PutObjectRequest.builder()).bucket(bucket).key(key)
+                .contentType("application/octet-stream").build(), RequestBody.fromBytes(bytes));
         return IN_S3 + key;
     }
 

@@ -31,6 +31,15 @@ public record StorageOptions(String storageClass, Optional<String> serverSideEnc
     public static final StorageOptions DEFAULT = new StorageOptions(STANDARD, Optional.empty(), Optional.empty(),
             Map.of());
 
+    /**
+     * The same encryption and tags for objects that are not archive files and live briefly (the commit states of
+     * partitions with many open days): a bucket policy may demand the encryption, but a colder storage class would
+     * charge its minimum duration for each of them.
+     */
+    public StorageOptions inStandardClass() {
+        return new StorageOptions(STANDARD, serverSideEncryption, kmsKeyId, tags);
+    }
+
     /** Adds these options to an upload of an archive file. */
     public PutObjectRequest.Builder applyTo(PutObjectRequest.Builder request) {
         if (!STANDARD.equals(storageClass)) {

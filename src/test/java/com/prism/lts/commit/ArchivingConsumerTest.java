@@ -53,7 +53,7 @@ class ArchivingConsumerTest {
         kafka = EmbeddedKafka.start();
         s3 = EmbeddedS3.start();
         s3.createBucket(BUCKET);
-        metadata = new CommitMetadata(s3.client(), BUCKET, "topics", "g", new Backoff(10, 100));
+        metadata = new CommitMetadata(s3.client(), BUCKET, "topics", "g", new Backoff(10, 100), put -> put);
     }
 
     @AfterAll
