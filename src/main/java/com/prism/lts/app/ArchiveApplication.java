@@ -8,6 +8,7 @@ import com.prism.lts.config.SettingDefaults;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,7 @@ public final class ArchiveApplication {
 
         Main main = new Main();
         main.setPropertyPlaceholderLocations(PROPERTY_LOCATIONS);
-        main.configure().setAutoConfigurationEnvironmentVariablesEnabled(false);
-        main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
+        configure(main.configure());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeInitialize(BaseMainSupport application) {
@@ -60,12 +60,21 @@ public final class ArchiveApplication {
                 properties.setSystemPropertiesMode(PropertiesComponent.SYSTEM_PROPERTIES_MODE_FALLBACK);
             }
         });
-        main.configure().addConfiguration(ArchiveBeans.class);
         if (!overrides.isEmpty()) {
             Properties properties = new Properties();
             properties.putAll(overrides);
             main.setOverrideProperties(properties);
         }
         return main;
+    }
+
+    /**
+     * What camel-main needs to run the archiver, wherever it is started: the beans of {@link ArchiveBeans}, and Camel's
+     * own reading of environment variables and system properties off.
+     */
+    public static void configure(MainConfigurationProperties configuration) {
+        configuration.setAutoConfigurationEnvironmentVariablesEnabled(false);
+        configuration.setAutoConfigurationSystemPropertiesEnabled(false);
+        configuration.addConfiguration(ArchiveBeans.class);
     }
 }

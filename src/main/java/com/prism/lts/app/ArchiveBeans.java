@@ -39,7 +39,9 @@ import com.prism.lts.upload.BucketCheck;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.upload.S3Clients;
 import com.prism.lts.upload.StorageOptions;
+import com.prism.lts.write.ArchiveKeyExpression;
 import com.prism.lts.write.AvroBatchWriter;
+import com.prism.lts.write.AvroFileFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,9 +64,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code archivingConsumers}, {@code polledRecords}, {@code decodeEvent}, {@code chooseDay}, {@code skipArchived},
  * {@code deadLetters}, {@code isRejected}, {@code dayBatches}, {@code dayBatchesController},
  * {@code dayBatchRepository}, {@code makeRoom},
- * {@code batchTimeout}, {@code uploadThreads}, {@code awaitCommit}, {@code writeAvroFile}, {@code archiveS3},
- * {@code archiveFileUploads} (the S3 client that stores archive files as {@code prism.s3.storage-class} and the
- * other storage settings say), {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
+ * {@code batchTimeout}, {@code uploadThreads}, {@code awaitCommit}, {@code archiveKey} (the expression of a batch's
+ * S3 key), {@code avroFile} (the data format of archive files), {@code archiveS3}, {@code archiveFileUploads} (the S3
+ * client that stores archive files as {@code prism.s3.storage-class} and the other storage settings say),
+ * {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
  * {@code kafkaReadiness}, {@code s3Readiness} and {@code routesLiveness}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
@@ -100,7 +103,7 @@ public final class ArchiveBeans implements CamelConfiguration {
                         storage.inStandardClass()::applyTo),
                 dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
                 settings.commitIntervalMs());
-        AvroBatchWriter writer = new AvroBatchWriter(settings.prefix(), settings.codec());
+        AvroBatchWriter writer = new AvroBatchWriter(settings.codec());
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);
@@ -121,7 +124,8 @@ public final class ArchiveBeans implements CamelConfiguration {
         ExecutorService uploadThreads = uploadThreads(context, settings.uploadConcurrency());
         registry.bind("uploadThreads", uploadThreads);
         registry.bind("awaitCommit", new AwaitCommit(dayBatches, uploadThreads));
-        registry.bind("writeAvroFile", writer);
+        registry.bind("archiveKey", new ArchiveKeyExpression(settings.prefix()));
+        registry.bind("avroFile", new AvroFileFormat(writer));
         registry.bind("archiveS3", s3);
         registry.bind("archiveFileUploads", fileUploads);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));

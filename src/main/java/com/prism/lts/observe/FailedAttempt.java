@@ -2,8 +2,8 @@ package com.prism.lts.observe;
 
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.deadletter.DeadLetters;
+import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.ExistingArchiveFile;
-import com.prism.lts.write.AvroBatchWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
@@ -34,8 +34,9 @@ public final class FailedAttempt implements Processor {
         String cause = failure == null ? "unknown"
                 : S3Credentials.isMissing(failure) ? S3Credentials.said()
                 : failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
-        ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
+        // Camel counts this failure before it calls us: the first failure is counter 1
+        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
+        ArchiveBatch batch = exchange.getProperty(BatchUploaded.BATCH, ArchiveBatch.class);
         if (batch != null) {
             metrics.uploadFailed();
             LOG.warn("Upload of {} ({}) failed, attempt {}; will retry: {}",

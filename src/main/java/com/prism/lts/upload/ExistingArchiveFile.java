@@ -82,10 +82,12 @@ public final class ExistingArchiveFile {
      */
     public void settle(Exchange exchange) throws IOException, InterruptedException {
         Message message = exchange.getMessage();
-        ArchiveBatch batch = exchange.getProperty(AvroBatchWriter.BATCH, ArchiveBatch.class);
+        ArchiveBatch batch = exchange.getProperty(BatchUploaded.BATCH, ArchiveBatch.class);
         ArchiveKey key = ArchiveKey.parse(message.getHeader(AWS2S3Constants.KEY, String.class)).orElseThrow();
         Backoff.Delays delays = retry.delays();
-        Attempt attempt = new Attempt(batch, key, message.getBody(byte[].class));
+        // The file the failed upload sent, written again rather than read back from a body the upload consumed: the
+        // same batch under the same key is the same bytes
+        Attempt attempt = new Attempt(batch, key, writer.write(batch, key));
         while (attempt != null) {
             try {
                 message.setHeader(AWS2S3Constants.KEY, attempt.key.toString());
@@ -109,7 +111,7 @@ public final class ExistingArchiveFile {
         }
         ArchiveBatch ours = attempt.batch;
         if (existing.holdsAll(ours)) {
-            LOG.info("s3://{}/{} already holds the {} records of {}: kept it", bucket, attempt.key, ours.size(), ours);
+            LOG.info("s3://{}/{} already holds every record of {}: kept it", bucket, attempt.key, ours);
             return null;
         }
         if (existing.fromPrism() && existing.allIn(ours)) {

@@ -13,14 +13,10 @@ import com.prism.lts.batch.ArchiveBatch;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.Processor;
-import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 
 /**
- * Writes a batch as an Avro object container file and names it: the body becomes the file, the headers tell
- * camel-aws2-s3 where to put it and what to record about it.
+ * Writes a batch as an Avro object container file: the one place that does, for the route's {@code marshal}
+ * ({@link AvroFileFormat}) and for the files a taken key is settled with, so that both write the same bytes.
  * <p>
  * The file holds the customer's events exactly as they were sent, with their writer schema, so any Avro tool reads
  * it. Its header metadata records their Kafka provenance ({@link Provenance}) and the rest of each Kafka record (key,
@@ -28,12 +24,8 @@ import org.apache.camel.component.aws2.s3.AWS2S3Constants;
  * schema. The file's sync marker is derived from its key, so writing the same batch twice produces the same bytes.
  * docs/file-format.md specifies all of it.
  */
-public final class AvroBatchWriter implements Processor {
+public final class AvroBatchWriter {
 
-    /** Exchange property holding the batch while its file travels as the body. */
-    public static final String BATCH = "PrismBatch";
-    /** Exchange property holding when the file was written ({@link System#nanoTime()}), to time its upload. */
-    public static final String WRITTEN_AT = "PrismFileWrittenAt";
     public static final String CONTENT_TYPE = "application/avro";
 
     public static final String META_RECORD_COUNT = "record-count";
@@ -45,31 +37,10 @@ public final class AvroBatchWriter implements Processor {
     public static final String META_METRIC_DATE = "metric-date";
     public static final String META_FORMAT_VERSION = "format-version";
 
-    private final String prefix;
     private final String codec;
 
-    public AvroBatchWriter(String prefix, String codec) {
-        this.prefix = prefix;
+    public AvroBatchWriter(String codec) {
         this.codec = codec;
-    }
-
-    @Override
-    public void process(Exchange exchange) throws Exception {
-        Message message = exchange.getMessage();
-        ArchiveBatch batch = message.getMandatoryBody(ArchiveBatch.class);
-        ArchiveKey key = keyOf(batch);
-        byte[] file = write(batch, key);
-        exchange.setProperty(BATCH, batch);
-        exchange.setProperty(WRITTEN_AT, System.nanoTime());
-        message.setBody(file);
-        message.setHeader(AWS2S3Constants.KEY, key.toString());
-        message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) file.length);
-        message.setHeader(AWS2S3Constants.CONTENT_TYPE, CONTENT_TYPE);
-        message.setHeader(AWS2S3Constants.METADATA, objectMetadata(batch));
-    }
-
-    public ArchiveKey keyOf(ArchiveBatch batch) {
-        return ArchiveKey.of(prefix, batch.topic(), batch.day(), batch.partition(), batch.firstOffset());
     }
 
     /** The container file of {@code batch}, stored under {@code key}. */

@@ -62,6 +62,8 @@ class ArchivePipelineTest {
         assertThat(TESTBED.s3().metadata(Testbed.BUCKET, key)).containsEntry("record-count", "1")
                 .containsEntry("first-offset", "0").containsEntry("last-offset", "0")
                 .containsEntry("schema-id", "1");
+        assertThat(TESTBED.s3().client().headObject(h -> h.bucket(Testbed.BUCKET).key(key)).contentType())
+                .isEqualTo("application/avro");
         assertThat(TESTBED.s3().directory().resolve(Testbed.BUCKET).resolve(key)).exists();
     }
 

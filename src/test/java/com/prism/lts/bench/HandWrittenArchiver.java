@@ -99,7 +99,7 @@ public final class HandWrittenArchiver {
         this.metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
         this.decoder = new ConfluentAvroDecoder(new DirectorySchemaSource(settings.schemaDirectory().orElseThrow()),
                 metricDate);
-        this.writer = new AvroBatchWriter(settings.prefix(), settings.codec());
+        this.writer = new AvroBatchWriter(settings.codec());
         this.s3 = S3Clients.create(settings);
         this.uploads = Executors.newFixedThreadPool(settings.uploadConcurrency());
         this.waiting = new Semaphore(settings.maxWaitingUploads());
@@ -173,7 +173,8 @@ public final class HandWrittenArchiver {
         uploads.execute(() -> {
             try {
                 ArchiveBatch batch = TestBatches.of(open.records);
-                ArchiveKey key = writer.keyOf(batch);
+                ArchiveKey key = ArchiveKey.of(settings.prefix(), batch.topic(), batch.day(), batch.partition(),
+                        batch.firstOffset());
                 byte[] file = writer.write(batch, key);
                 PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(settings.bucket())
                         .key(key.toString()).contentType(AvroBatchWriter.CONTENT_TYPE)

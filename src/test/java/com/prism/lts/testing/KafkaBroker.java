@@ -86,13 +86,20 @@ public abstract class KafkaBroker implements AutoCloseable {
 
     /** The committed offset of each partition of {@code topic} for {@code group}; partitions without one are absent. */
     public Map<Integer, Long> committed(String group, String topic) {
+        Map<Integer, Long> committed = new HashMap<>();
+        committedWithMetadata(group, topic).forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        return committed;
+    }
+
+    /** As {@link #committed}, with the metadata committed with each offset. */
+    public Map<Integer, OffsetAndMetadata> committedWithMetadata(String group, String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets =
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-            Map<Integer, Long> committed = new HashMap<>();
+            Map<Integer, OffsetAndMetadata> committed = new HashMap<>();
             offsets.forEach((partition, offset) -> {
                 if (partition.topic().equals(topic) && offset != null) {
-                    committed.put(partition.partition(), offset.offset());
+                    committed.put(partition.partition(), offset);
                 }
             });
             return committed;

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.ArchiveRecord;
 import com.prism.lts.batch.TestBatches;
 import com.prism.lts.commit.PartitionLedger;
@@ -24,8 +23,6 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +60,7 @@ class ExistingArchiveFileTest {
     @BeforeEach
     void ownPrefix(TestInfo test) {
         prefix = test.getTestMethod().orElseThrow().getName();
-        existing = new ExistingArchiveFile(s3.client(), BUCKET, new AvroBatchWriter(prefix, "deflate"),
+        existing = new ExistingArchiveFile(s3.client(), BUCKET, new AvroBatchWriter("deflate"),
                 new Backoff(10, 100), StorageOptions.DEFAULT);
     }
 
@@ -157,11 +154,7 @@ class ExistingArchiveFileTest {
                         firstTimestamp + offsets[i]), DAY,
                         Events.decoded(Events.DEMO_SCHEMA_ID, DEMO.event((int) offsets[i])), ledger, null))
                 .toList();
-        ArchiveBatch batch = TestBatches.of(records);
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getMessage().setBody(batch);
-        new AvroBatchWriter(prefix, "deflate").process(exchange);
-        return exchange;
+        return Uploads.of(TestBatches.of(records), prefix);
     }
 
     private static void put(Exchange file) {

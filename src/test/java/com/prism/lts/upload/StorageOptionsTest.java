@@ -30,8 +30,6 @@ import com.prism.lts.testing.Testbed;
 import com.prism.lts.write.AvroBatchWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,15 +71,14 @@ class StorageOptionsTest {
     @Test
     void a_file_that_replaces_one_on_a_taken_key_is_stored_in_the_configured_storage_class() throws Exception {
         StorageOptions storage = new StorageOptions("GLACIER_IR", Optional.empty(), Optional.empty(), Map.of());
-        AvroBatchWriter writer = new AvroBatchWriter("settled", "deflate");
-        ExistingArchiveFile existing = new ExistingArchiveFile(TESTBED.s3().client(), Testbed.BUCKET, writer,
-                new Backoff(10, 100), storage);
-        Exchange smaller = written(writer, 100, 101);
+        ExistingArchiveFile existing = new ExistingArchiveFile(TESTBED.s3().client(), Testbed.BUCKET,
+                new AvroBatchWriter("deflate"), new Backoff(10, 100), storage);
+        Exchange smaller = written(100, 101);
         String key = smaller.getMessage().getHeader(AWS2S3Constants.KEY, String.class);
         TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(key),
                 RequestBody.fromBytes(smaller.getMessage().getBody(byte[].class)));
 
-        existing.settle(written(writer, 100, 101, 102));
+        existing.settle(written(100, 101, 102));
 
         assertThat(TESTBED.s3().read(Testbed.BUCKET, key).records()).hasSize(3);
         assertThat(TESTBED.s3().client().headObject(b -> b.bucket(Testbed.BUCKET).key(key)).storageClassAsString())
@@ -149,15 +146,12 @@ class StorageOptionsTest {
         assertThat(rules.findValues("AbortIncompleteMultipartUpload")).hasSize(1);
     }
 
-    private static Exchange written(AvroBatchWriter writer, long... offsets) throws Exception {
+    private static Exchange written(long... offsets) throws Exception {
         PartitionLedger ledger = TestLedgers.assigned("ac-user-event", 0);
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 4), 1, 4);
         ArchiveBatch batch = TestBatches.of(Arrays.stream(offsets).mapToObj(offset -> new ArchiveRecord(
                 Events.polled("ac-user-event", 0, offset, 1_515_000_000_000L + offset), LocalDate.of(2018, 1, 4),
                 Events.decoded(Events.DEMO_SCHEMA_ID, demo.event(offset)), ledger, null)).toList());
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.getMessage().setBody(batch);
-        writer.process(exchange);
-        return exchange;
+        return Uploads.of(batch, "settled");
     }
 }

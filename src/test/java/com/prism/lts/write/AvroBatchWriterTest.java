@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import java.util.zip.Inflater;
@@ -30,10 +29,6 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.camel.Exchange;
-import org.apache.camel.component.aws2.s3.AWS2S3Constants;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -73,7 +68,7 @@ class AvroBatchWriterTest {
     @CsvSource({"null, null", "deflate, deflate", "snappy, snappy", "zstd, zstandard"})
     void a_file_read_back_with_avros_own_reader_holds_the_records_sent_under_their_own_schema(String codec,
             String avroName) throws IOException {
-        byte[] file = write(new AvroBatchWriter("topics", codec));
+        byte[] file = write(new AvroBatchWriter(codec));
 
         try (DataFileReader<GenericRecord> reader = read(file)) {
             assertThat(reader.getSchema()).isEqualTo(DemoEvents.SCHEMA);
@@ -86,7 +81,7 @@ class AvroBatchWriterTest {
 
     @Test
     void the_file_header_names_exactly_the_offsets_and_timestamps_of_its_records() throws IOException {
-        byte[] file = write(new AvroBatchWriter("topics", "deflate"));
+        byte[] file = write(new AvroBatchWriter("deflate"));
 
         try (DataFileReader<GenericRecord> reader = read(file)) {
             Provenance provenance = Provenance.of(reader);
@@ -102,7 +97,7 @@ class AvroBatchWriterTest {
     @Test
     void the_file_header_keeps_each_records_key_headers_and_timestamp_type_as_kafka_delivered_them()
             throws IOException {
-        byte[] file = write(new AvroBatchWriter("topics", "deflate"));
+        byte[] file = write(new AvroBatchWriter("deflate"));
 
         try (DataFileReader<GenericRecord> reader = read(file)) {
             KafkaFields fields = KafkaFields.of(reader, OFFSETS.length).orElseThrow();
@@ -116,7 +111,7 @@ class AvroBatchWriterTest {
     @Test
     void keys_and_headers_read_back_with_avros_own_reader_for_the_schemas_the_format_documents()
             throws IOException {
-        byte[] file = write(new AvroBatchWriter("topics", "null"));
+        byte[] file = write(new AvroBatchWriter("null"));
 
         try (DataFileReader<GenericRecord> reader = read(file)) {
             List<Object> keys = readAll(KafkaFields.KEY_SCHEMA, inflate(reader.getMeta(KafkaFields.KEYS)));
@@ -143,7 +138,7 @@ class AvroBatchWriterTest {
     @Test
     void keys_headers_and_timestamp_types_cost_their_own_bytes_and_a_few_bytes_of_framing_per_record()
             throws IOException {
-        byte[] file = write(new AvroBatchWriter("topics", "deflate"));
+        byte[] file = write(new AvroBatchWriter("deflate"));
 
         try (DataFileReader<GenericRecord> reader = read(file)) {
             long stored = inflate(reader.getMeta(KafkaFields.KEYS)).length
@@ -169,43 +164,14 @@ class AvroBatchWriterTest {
 
     @Test
     void writing_the_same_batch_twice_gives_identical_bytes_so_a_replay_overwrites_the_same_file() throws IOException {
-        byte[] first = write(new AvroBatchWriter("topics", "zstd"));
-        byte[] again = write(new AvroBatchWriter("topics", "zstd"));
+        byte[] first = write(new AvroBatchWriter("zstd"));
+        byte[] again = write(new AvroBatchWriter("zstd"));
 
         assertThat(again).isEqualTo(first);
     }
 
-    @Test
-    void process_turns_the_batch_into_its_file_with_the_key_length_and_metadata_for_s3() throws Exception {
-        AvroBatchWriter writer = new AvroBatchWriter("topics", "snappy");
-        Exchange exchange;
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            exchange = new DefaultExchange(camel);
-            exchange.getMessage().setBody(batch);
-            writer.process(exchange);
-        }
-
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        String key = "topics/ac-user-event/year=2018/month=01/day=04/ac-user-event+0+0000000042.avro";
-        assertThat(body).isEqualTo(writer.write(batch, ArchiveKey.parse(key).orElseThrow()));
-        assertThat(exchange.getMessage().getHeaders())
-                .containsEntry(AWS2S3Constants.KEY, key)
-                .containsEntry(AWS2S3Constants.CONTENT_LENGTH, (long) body.length)
-                .containsEntry(AWS2S3Constants.CONTENT_TYPE, "application/avro");
-        assertThat(exchange.getMessage().getHeader(AWS2S3Constants.METADATA)).isEqualTo(Map.of(
-                AvroBatchWriter.META_RECORD_COUNT, "5",
-                AvroBatchWriter.META_FIRST_OFFSET, "42",
-                AvroBatchWriter.META_LAST_OFFSET, "100",
-                AvroBatchWriter.META_SCHEMA_ID, Integer.toString(Events.DEMO_SCHEMA_ID),
-                AvroBatchWriter.META_TOPIC, TOPIC,
-                AvroBatchWriter.META_PARTITION, "0",
-                AvroBatchWriter.META_METRIC_DATE, "2018-01-04",
-                AvroBatchWriter.META_FORMAT_VERSION, "2"));
-        assertThat(exchange.getProperty(AvroBatchWriter.BATCH)).isSameAs(batch);
-    }
-
     private byte[] write(AvroBatchWriter writer) throws IOException {
-        return writer.write(batch, writer.keyOf(batch));
+        return writer.write(batch, ArchiveKey.of("topics", TOPIC, DAY, PARTITION, OFFSETS[0]));
     }
 
     private static DataFileReader<GenericRecord> read(byte[] file) throws IOException {
