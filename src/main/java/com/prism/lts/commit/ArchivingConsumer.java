@@ -103,6 +103,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         for (TopicPartition partition : records.partitions()) {
             ledger(partition).hold(records.records(partition));
         }
+        shared.watch().polled(records.count());
         lastPoll = records;
         cursors.clear();
         return records;
@@ -247,7 +248,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         if (ledger != null) {
             ledger.retire();
             shared.batches().drop(ledger);
-            shared.ownership().released(ledger);
+            shared.watch().released(ledger);
         }
     }
 
@@ -269,12 +270,12 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
             if (previous != null) {
                 previous.retire();
                 shared.batches().drop(previous);
-                shared.ownership().released(previous);
+                shared.watch().released(previous);
             }
             if (offset != null) {
                 committedMetadata.put(partition, offset.metadata());
             }
-            shared.ownership().owned(ledger);
+            shared.watch().owned(ledger);
             resumed.append(resumed.isEmpty() ? "" : ", ").append(partition)
                     .append(offset == null ? " from its start" : " from offset " + offset.offset());
             int files = state.cuts().values().stream().mapToInt(List::size).sum();

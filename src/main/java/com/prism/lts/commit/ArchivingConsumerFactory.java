@@ -21,7 +21,7 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
 
     private final CommitMetadata metadata;
     private final OpenBatches batches;
-    private final Ownership ownership;
+    private final ConsumerWatch watch;
     private final int settingsHash;
     private final int maxWaitingUploads;
     private final long commitIntervalNanos;
@@ -34,11 +34,11 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
      * @param settingsHash what decides how records are filed ({@code ArchiveSettings#decisionHash()}): a committed
      *                     state from a replica with another one is not followed
      */
-    public ArchivingConsumerFactory(CommitMetadata metadata, OpenBatches batches, Ownership ownership,
+    public ArchivingConsumerFactory(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch,
             int settingsHash, int maxWaitingUploads, long commitIntervalMs) {
         this.metadata = metadata;
         this.batches = batches;
-        this.ownership = ownership;
+        this.watch = watch;
         this.settingsHash = settingsHash;
         this.maxWaitingUploads = maxWaitingUploads;
         this.commitIntervalNanos = commitIntervalMs * 1_000_000;
@@ -97,8 +97,8 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
         return batches;
     }
 
-    Ownership ownership() {
-        return ownership;
+    ConsumerWatch watch() {
+        return watch;
     }
 
     int settingsHash() {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.prism.lts.batch.DayBatches;
-import com.prism.lts.commit.Ownership;
+import com.prism.lts.commit.ConsumerWatch;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RejectReason;
@@ -27,9 +27,10 @@ import org.apache.kafka.common.TopicPartition;
  * What the archive has done, as Micrometer meters (served as Prometheus text at {@code /observe/metrics}, beside
  * Camel's own), and the numbers tests and tools read.
  */
-public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Ownership {
+public final class ArchiveMetrics implements DeadLetters.RejectionCounter, ConsumerWatch {
 
     private final MeterRegistry registry;
+    private final Counter recordsRead;
     private final Counter recordsArchived;
     private final Counter filesWritten;
     private final Counter bytesWritten;
@@ -40,6 +41,8 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Owner
 
     public ArchiveMetrics(MeterRegistry registry) {
         this.registry = registry;
+        recordsRead = Counter.builder("prism.records.read")
+                .description("Records read from Kafka, again after a rebalance or restart too").register(registry);
         recordsArchived = Counter.builder("prism.records.archived")
                 .description("Records stored in S3").register(registry);
         filesWritten = Counter.builder("prism.files.written")
@@ -77,6 +80,11 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Owner
         Gauge.builder("prism.ready", context, c -> HealthCheckHelper.invokeReadiness(c).stream()
                         .allMatch(result -> result.getState() == HealthCheck.State.UP) ? 1 : 0)
                 .description("1 while this replica is ready, else 0").register(registry);
+    }
+
+    @Override
+    public void polled(int records) {
+        recordsRead.increment(records);
     }
 
     /**
@@ -129,6 +137,10 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Owner
     @Override
     public void rejected(RejectReason reason) {
         deadLettered.get(reason).increment();
+    }
+
+    public long recordsRead() {
+        return (long) recordsRead.count();
     }
 
     public long recordsArchived() {

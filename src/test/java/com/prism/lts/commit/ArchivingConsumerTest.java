@@ -322,7 +322,11 @@ class ArchivingConsumerTest {
     }
 
     private static ArchivingConsumerFactory factory(Batches batches) {
-        return new ArchivingConsumerFactory(metadata, batches, new Ownership() {
+        return new ArchivingConsumerFactory(metadata, batches, new ConsumerWatch() {
+            @Override
+            public void polled(int records) {
+            }
+
             @Override
             public void owned(PartitionLedger partition) {
             }

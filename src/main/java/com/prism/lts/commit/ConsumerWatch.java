@@ -1,0 +1,12 @@
+package com.prism.lts.commit;
+
+/** Told what the consumers of this replica read, and when one starts or stops owning a partition. */
+public interface ConsumerWatch {
+
+    /** Called once per poll, on the consumer's thread: counting per record would cost every record a call. */
+    void polled(int records);
+
+    void owned(PartitionLedger partition);
+
+    void released(PartitionLedger partition);
+}
