@@ -54,7 +54,8 @@ class BenchmarkTest {
         Result history = report.result(Benchmark.PRISM, Benchmark.HISTORY);
         assertThat(history.archivedRecords()).isEqualTo(3_000);
         assertThat(history.mostOpenBatches()).isBetween(1L, Long.parseLong(Benchmark.HISTORY_MAX_OPEN_BATCHES));
-        // its files are counted per day they are filed under
+        // history keeps the shipped quiet period; its files are counted per day they are filed under
+        assertThat(history.quietMs()).isEqualTo(Long.parseLong(Benchmark.SHIPPED_QUIET_MS));
         assertThat(history.days()).isEqualTo(dayFolders(Benchmark.bucket(Benchmark.PRISM, Benchmark.HISTORY_TOPIC)));
         assertThat(history.files()).isGreaterThanOrEqualTo(history.days());
         assertThat(history.readAllSeconds()).isPositive().isLessThanOrEqualTo(history.seconds());
