@@ -56,6 +56,12 @@ final class BenchmarkCommand implements Callable<Integer> {
                 "Or -Dbench.runs=RUN,RUN."})
     Set<String> runs;
 
+    @Option(names = "--repeat", descriptionKey = "bench.repeat", defaultValue = "1", paramLabel = "N",
+            description = {"Rounds of the interleaved scenario on the same data, its contestants alternating in each"
+                    + " round, each with a fresh consumer group and bucket; reports every run and the spread over the"
+                    + " rounds. History runs once (default: ${DEFAULT-VALUE}).", "Or -Dbench.repeat=N."})
+    int repeat;
+
     @Option(names = "--profile", descriptionKey = "bench.profile", defaultValue = "false", fallbackValue = "true",
             arity = "0..1", paramLabel = "true|false", description = {"Record each contestant with Java Flight"
                     + " Recorder and print where it spent its CPU (default: ${DEFAULT-VALUE}).",
@@ -72,12 +78,13 @@ final class BenchmarkCommand implements Callable<Integer> {
         require(records >= 1, "--records must be 1 or more");
         require(historyRecords >= 1, "--history-records must be 1 or more");
         require(timeoutSeconds >= 1, "--timeout-s must be 1 or more");
+        require(repeat >= 1, "--repeat must be 1 or more");
         Set<String> unknown = new TreeSet<>(runs);
         unknown.removeAll(Benchmark.Options.ALL_RUNS);
         require(unknown.isEmpty(), "--runs names no run " + unknown + ": choose from read-limit, hand-written,"
                 + " prism, history");
         return new Benchmark.Options(records, historyRecords, heap, directory, profile,
-                Duration.ofSeconds(timeoutSeconds), Set.copyOf(runs));
+                Duration.ofSeconds(timeoutSeconds), Set.copyOf(runs), repeat);
     }
 
     private void require(boolean valid, String message) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A small run of the whole benchmark, so that it never rots. It asserts what must hold however fast the machine is:
- * every record archived and committed, by each contestant, and the results written. Never how fast.
+ * every record archived and committed, by each contestant in each round, and the results written. Never how fast.
  */
 class BenchmarkTest {
 
@@ -31,26 +31,46 @@ class BenchmarkTest {
     @Test
     void a_small_run_of_both_scenarios_archives_and_commits_every_record_and_writes_the_results() throws IOException {
         Benchmark.Report report = Benchmark.run(new Benchmark.Options(12_000, 3_000, "512m", DIRECTORY, false,
-                Duration.ofMinutes(2), Benchmark.Options.ALL_RUNS), System.out);
+                Duration.ofMinutes(5), Benchmark.Options.ALL_RUNS, 2), System.out);
 
         assertThat(report.results()).extracting(Result::run).containsExactly(Benchmark.READ_LIMIT,
-                Benchmark.HAND_WRITTEN, Benchmark.PRISM, Benchmark.PRISM);
+                Benchmark.HAND_WRITTEN, Benchmark.PRISM, Benchmark.READ_LIMIT, Benchmark.HAND_WRITTEN,
+                Benchmark.PRISM, Benchmark.PRISM);
+        assertThat(report.results()).extracting(Result::round).containsExactly(1, 1, 1, 2, 2, 2, 1);
         for (Result result : report.results()) {
             assertThat(result.cpuSeconds()).as(result.run()).isPositive();
             assertThat(result.peakRssBytes()).as(result.run()).isPositive();
             assertThat(result.recordsPerSecond()).as(result.run()).isPositive();
         }
         Set<String> sent = allOffsets(12_000, Benchmark.PARTITIONS);
-        assertThat(archivedOffsets(Benchmark.HAND_WRITTEN, Benchmark.TOPIC)).isEqualTo(sent);
-        assertThat(archivedOffsets(Benchmark.PRISM, Benchmark.TOPIC)).isEqualTo(sent);
-        assertThat(archivedOffsets(Benchmark.PRISM, Benchmark.HISTORY_TOPIC)).isEqualTo(allOffsets(3_000, 1));
+        for (int round = 1; round <= 2; round++) {
+            assertThat(archivedOffsets(Benchmark.bucket(Benchmark.HAND_WRITTEN, Benchmark.TOPIC, round)))
+                    .as("round " + round).isEqualTo(sent);
+            assertThat(archivedOffsets(Benchmark.bucket(Benchmark.PRISM, Benchmark.TOPIC, round)))
+                    .as("round " + round).isEqualTo(sent);
+        }
+        assertThat(archivedOffsets(Benchmark.bucket(Benchmark.PRISM, Benchmark.HISTORY_TOPIC)))
+                .isEqualTo(allOffsets(3_000, 1));
         Result history = report.result(Benchmark.PRISM, Benchmark.HISTORY);
         assertThat(history.archivedRecords()).isEqualTo(3_000);
         assertThat(history.mostOpenBatches()).isBetween(1L, Long.parseLong(Benchmark.HISTORY_MAX_OPEN_BATCHES));
+        // history keeps the shipped quiet period; its files are counted per day they are filed under
+        assertThat(history.quietMs()).isEqualTo(Long.parseLong(Benchmark.SHIPPED_QUIET_MS));
+        assertThat(history.days()).isEqualTo(dayFolders(Benchmark.bucket(Benchmark.PRISM, Benchmark.HISTORY_TOPIC)));
+        assertThat(history.files()).isGreaterThanOrEqualTo(history.days());
+        assertThat(history.readAllSeconds()).isPositive().isLessThanOrEqualTo(history.seconds());
+        assertThat(report.result(Benchmark.HAND_WRITTEN, Benchmark.INTERLEAVED).readAllSeconds()).isEqualTo(-1);
+        assertThat(report.result(Benchmark.PRISM, Benchmark.INTERLEAVED).quietMs())
+                .isEqualTo(Long.parseLong(Benchmark.QUIET_MS));
 
         JsonNode written = new ObjectMapper().readTree(report.file().toFile());
-        assertThat(written.path("results")).hasSize(4);
+        assertThat(written.path("results")).hasSize(7);
+        assertThat(written.path("rounds").asInt()).isEqualTo(2);
         assertThat(written.path("prismToHandWritten").asDouble()).isPositive();
+        assertThat(written.path("prismToHandWrittenCpu").asDouble()).isPositive();
+        assertThat(written.path("interleaved").path("prismTo").path(Benchmark.HAND_WRITTEN).path("byRound"))
+                .hasSize(2);
+        assertThat(written.path("results").get(6).path("filesPerDay").asDouble()).isGreaterThanOrEqualTo(1);
     }
 
     /** Every record's offset, as "partition/offset": records of the data sets go round-robin over the partitions. */
@@ -60,9 +80,9 @@ class BenchmarkTest {
         return offsets;
     }
 
-    /** The offsets named in the headers of the files that {@code run} left in its bucket, read straight from disk. */
-    private static Set<String> archivedOffsets(String run, String topic) throws IOException {
-        Path bucket = DIRECTORY.resolve("s3").resolve("objects").resolve(Benchmark.bucket(run, topic));
+    /** The offsets named in the headers of the files left in {@code bucket}, read straight from disk. */
+    private static Set<String> archivedOffsets(String bucketName) throws IOException {
+        Path bucket = bucketDirectory(bucketName);
         Set<String> offsets = new HashSet<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(bucket)) {
@@ -79,5 +99,16 @@ class BenchmarkTest {
             }
         }
         return offsets;
+    }
+
+    /** The day folders ({@code .../year=2009/month=01/day=01}) holding files in {@code bucket}, read from disk. */
+    private static long dayFolders(String bucketName) throws IOException {
+        try (Stream<Path> walk = Files.walk(bucketDirectory(bucketName))) {
+            return walk.filter(file -> file.toString().endsWith(".avro")).map(Path::getParent).distinct().count();
+        }
+    }
+
+    private static Path bucketDirectory(String bucket) {
+        return DIRECTORY.resolve("s3").resolve("objects").resolve(bucket);
     }
 }
