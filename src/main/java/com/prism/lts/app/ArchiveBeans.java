@@ -81,7 +81,6 @@ public final class ArchiveBeans implements CamelConfiguration {
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
         ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
-        context.getCamelContextExtension().setHeadersMapFactory(new ArrayHeadersMap.Factory());
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
