@@ -139,10 +139,6 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
         deadLettered.get(reason).increment();
     }
 
-    public long recordsRead() {
-        return (long) recordsRead.count();
-    }
-
     public long recordsArchived() {
         return (long) recordsArchived.count();
     }
