@@ -36,6 +36,8 @@ class RoutesTest {
         Files.writeString(routes.resolve("ArchivedCount.java"), example.group(1));
         Map<String, String> settings = TESTBED.settings("java-route");
         settings.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml,file:" + routes + "/*.java");
+        // JMX (off as shipped) counts the exchanges each route completed
+        settings.put("camel.main.jmx-enabled", "true");
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
             assertThat(archive.context().getRoute("archive")).isNotNull();
