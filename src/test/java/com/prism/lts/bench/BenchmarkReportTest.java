@@ -39,10 +39,7 @@ class BenchmarkReportTest {
 
     @Test
     void rounds_pair_each_prism_run_with_the_others_of_its_own_round() {
-        List<Result> results = List.of(
-                result(Benchmark.HAND_WRITTEN, 1, 20, 25), result(Benchmark.PRISM, 1, 25, 40),
-                result(Benchmark.HAND_WRITTEN, 2, 25, 30), result(Benchmark.PRISM, 2, 25, 36),
-                history(30_000, 40, 3_650, 3_650));
+        List<Result> results = twoRounds(history(30_000, 40, 3_650, 3_650));
 
         Rounds rounds = Rounds.of(results, Benchmark.INTERLEAVED);
 
@@ -116,10 +113,7 @@ class BenchmarkReportTest {
 
     @Test
     void the_table_gives_both_ratios_the_spread_over_rounds_and_files_per_day() {
-        List<Result> results = List.of(
-                result(Benchmark.HAND_WRITTEN, 1, 20, 25), result(Benchmark.PRISM, 1, 25, 40),
-                result(Benchmark.HAND_WRITTEN, 2, 25, 30), result(Benchmark.PRISM, 2, 25, 36),
-                history(30_000, 45, 3_942, 3_650));
+        List<Result> results = twoRounds(history(30_000, 45, 3_942, 3_650));
 
         String table = ResultTable.format(new Benchmark.Report(results, Path.of("results.json")));
 
@@ -142,6 +136,14 @@ class BenchmarkReportTest {
     }
 
     /** One million records of the interleaved scenario in {@code seconds}, with {@code cpuSeconds} of CPU. */
+    /** Two rounds of the interleaved scenario, hand-written then Prism LTS in each, and {@code history}. */
+    private static List<Result> twoRounds(Result history) {
+        return List.of(
+                result(Benchmark.HAND_WRITTEN, 1, 20, 25), result(Benchmark.PRISM, 1, 25, 40),
+                result(Benchmark.HAND_WRITTEN, 2, 25, 30), result(Benchmark.PRISM, 2, 25, 36),
+                history);
+    }
+
     private static Result result(String run, int round, double seconds, double cpuSeconds) {
         boolean writes = !run.equals(Benchmark.READ_LIMIT);
         return new Result(run, Benchmark.INTERLEAVED, 1_000_000, 206_000_000, seconds, cpuSeconds,
