@@ -9,9 +9,11 @@ import java.util.concurrent.ExecutorService;
 
 import com.prism.lts.batch.DayBatchRepository;
 import com.prism.lts.batch.DayBatches;
+import com.prism.lts.batch.DaySlices;
 import com.prism.lts.batch.SkipArchived;
 import com.prism.lts.commit.ArchivingConsumerFactory;
 import com.prism.lts.commit.CommitMetadata;
+import com.prism.lts.commit.Poll;
 import com.prism.lts.commit.PolledRecords;
 import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.InvalidSettingsException;
@@ -48,7 +50,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
-import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -62,9 +63,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
  * {@code archivingConsumers}, {@code polledRecords}, {@code decodeEvent}, {@code chooseDay}, {@code skipArchived},
- * {@code deadLetters}, {@code isRejected}, {@code dayBatches}, {@code dayBatchesController},
- * {@code dayBatchRepository}, {@code makeRoom},
- * {@code batchTimeout}, {@code uploadThreads}, {@code awaitCommit}, {@code archiveKey} (the expression of a batch's
+ * {@code deadLetters}, {@code rejectedRecords}, {@code daySlices}, {@code dayBatches}, {@code dayBatchesController},
+ * {@code dayBatchRepository}, {@code makeRoom}, {@code batchFull}, {@code batchTimeout}, {@code releasePoll},
+ * {@code uploadThreads}, {@code awaitCommit}, {@code archiveKey} (the expression of a batch's
  * S3 key), {@code avroFile} (the data format of archive files), {@code archiveS3}, {@code archiveFileUploads} (the S3
  * client that stores archive files as {@code prism.s3.storage-class} and the other storage settings say),
  * {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
@@ -84,7 +85,7 @@ public final class ArchiveBeans implements CamelConfiguration {
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
-        DayBatches dayBatches = new DayBatches(settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
+        DayBatches dayBatches = new DayBatches(settings.flushSize(), settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
                 settings.maxBufferedBytes());
         metrics.watch(dayBatches);
         metrics.watchReadiness(context);
@@ -116,11 +117,14 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());
         registry.bind("dayBatchRepository", new DayBatchRepository());
-        // Steps every record takes, bound as a Processor, a Predicate and an Expression: a bean: or method: call
-        // would bind parameters by reflection for each record (measured by the benchmark, docs/performance.md)
-        registry.bind("isRejected", (Predicate) DeadLetters::isRejected);
+        // Steps every poll or slice takes, bound as Processors, Predicates and Expressions: a bean: or method: call
+        // would bind parameters by reflection each time (measured by the benchmark, docs/performance.md)
+        registry.bind("rejectedRecords", DeadLetters.rejectedRecords());
+        registry.bind("daySlices", new DaySlices(dayBatches));
         registry.bind("makeRoom", (Processor) dayBatches::makeRoom);
+        registry.bind("batchFull", dayBatches.full());
         registry.bind("batchTimeout", dayBatches.timeout());
+        registry.bind("releasePoll", Poll.release());
         ExecutorService uploadThreads = uploadThreads(context, settings.uploadConcurrency());
         registry.bind("uploadThreads", uploadThreads);
         registry.bind("awaitCommit", new AwaitCommit(dayBatches, uploadThreads));

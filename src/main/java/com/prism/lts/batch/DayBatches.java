@@ -14,6 +14,7 @@ import com.prism.lts.commit.PartitionLedger;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
 import org.apache.camel.processor.aggregate.AggregateController;
 import org.apache.camel.processor.aggregate.DefaultAggregateController;
 import org.apache.camel.support.ExpressionAdapter;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Gathers records into one {@link ArchiveBatch} per (topic, partition, day, writer schema): the aggregation strategy
  * of the route's aggregator, and the bookkeeping of which batches are open.
  * <p>
- * The aggregator completes a batch at the flush size and after a quiet period; this class adds the two bounds the
- * aggregator lacks. A batch older than the maximum age is completed by the next record that joins it, or by a timeout
+ * The aggregator adds the records of a poll to a batch one {@link DaySlice} at a time, and completes it at the flush
+ * size ({@link #full()}; {@link DaySlices} cuts slices so that a batch reaches it exactly) and after a quiet period;
+ * this class adds the two bounds the aggregator lacks. A batch older than the maximum age is completed by the next record that joins it, or by a timeout
  * that never runs past that age, so a slow trickle cannot hold a batch, and with it the partition's commit, open for
  * hours. And when too many batches are open, or they hold too many bytes, the oldest is completed early, so that years
  * of history in random order cannot exhaust the heap.
@@ -37,13 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DayBatches implements AggregationStrategy, OpenBatches {
 
-    /** Exchange property with the batch key of the record being routed; the aggregator correlates on it. */
-    public static final String BATCH_KEY = "PrismBatchKey";
-
     private static final Logger LOG = LoggerFactory.getLogger(DayBatches.class);
     /** A batch cut again where a previous owner cut it is completed by its last record, not by time. */
     private static final long UNTIL_ITS_END = TimeUnit.DAYS.toMillis(365);
 
+    private final int flushSize;
     private final long quietMs;
     private final long maxAgeMs;
     private final int maxOpenBatches;
@@ -56,7 +56,8 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     private int mostOpen;
     private long mostOpenBytes;
 
-    public DayBatches(long quietMs, long maxAgeMs, int maxOpenBatches, long maxBufferedBytes) {
+    public DayBatches(int flushSize, long quietMs, long maxAgeMs, int maxOpenBatches, long maxBufferedBytes) {
+        this.flushSize = flushSize;
         this.quietMs = quietMs;
         this.maxAgeMs = maxAgeMs;
         this.maxOpenBatches = maxOpenBatches;
@@ -68,32 +69,53 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         return controller;
     }
 
-    /** Marks the record's batch for the aggregator to correlate on. */
-    public static void assign(Exchange exchange, ArchiveRecord record) {
-        exchange.setProperty(BATCH_KEY, record.batchKey());
+    /** The most records a file holds ({@code prism.flush.size}). */
+    public int flushSize() {
+        return flushSize;
+    }
+
+    /** How many more records the open batch {@code key} takes; the flush size when none is open. */
+    public synchronized int roomIn(String key) {
+        ArchiveBatch batch = open.get(key);
+        return batch == null || batch.size() >= flushSize ? flushSize : flushSize - batch.size();
+    }
+
+    /** The aggregator's completion predicate: a batch is finished at the flush size. */
+    public Predicate full() {
+        return batchExchange -> batchExchange.getMessage().getBody(ArchiveBatch.class).size() >= flushSize;
     }
 
     @Override
-    public Exchange aggregate(Exchange batchExchange, Exchange recordExchange) {
-        ArchiveRecord record = recordExchange.getMessage().getBody(ArchiveRecord.class);
+    public Exchange aggregate(Exchange batchExchange, Exchange sliceExchange) {
+        DaySlice slice = sliceExchange.getMessage().getBody(DaySlice.class);
+        List<ArchiveRecord> records = slice.records();
         long now = System.nanoTime();
         if (batchExchange == null) {
-            ArchiveBatch batch = new ArchiveBatch(record, now);
-            recordExchange.getMessage().setBody(batch);
+            ArchiveRecord first = slice.first();
+            ArchiveBatch batch = new ArchiveBatch(first, now);
+            sliceExchange.getMessage().setBody(batch);
             opened(batch);
-            record.ledger().opened(record.offset(), record.previousCut());
-            completeAtItsEnd(recordExchange, batch, record);
-            return recordExchange;
+            first.ledger().opened(first.offset(), first.previousCut());
+            addAll(batch, records.subList(1, records.size()));
+            completeAtItsEnd(sliceExchange, batch, slice.last());
+            return sliceExchange;
         }
         ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
-        batch.add(record);
-        record.ledger().joined(record.offset());
-        grew(record.event().length());
+        addAll(batch, records);
         if (batch.previousCut() == null && batch.ageMillis(now) >= maxAgeMs) {
             batchExchange.setProperty(Exchange.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
         }
-        completeAtItsEnd(batchExchange, batch, record);
+        completeAtItsEnd(batchExchange, batch, slice.last());
         return batchExchange;
+    }
+
+    private void addAll(ArchiveBatch batch, List<ArchiveRecord> records) {
+        long bytes = 0;
+        for (ArchiveRecord record : records) {
+            batch.add(record);
+            bytes += record.event().length();
+        }
+        grew(records.size(), bytes);
     }
 
     private static void completeAtItsEnd(Exchange batchExchange, ArchiveBatch batch, ArchiveRecord record) {
@@ -102,31 +124,28 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         }
     }
 
-    /**
-     * {@link #timeoutFor} as the aggregator's completion timeout expression. It is evaluated for every record: as an
-     * expression it costs a method call, where a {@code method:} call costs a bean invocation with parameter binding.
-     */
+    /** {@link #timeoutFor} as the aggregator's completion timeout expression, evaluated for every slice. */
     public Expression timeout() {
         return new ExpressionAdapter() {
             @Override
-            public Object evaluate(Exchange recordExchange) {
-                return timeoutFor(recordExchange);
+            public Object evaluate(Exchange sliceExchange) {
+                return timeoutFor(sliceExchange);
             }
         };
     }
 
     /**
-     * How long the batch of this record may stay quiet before it is completed: the quiet period, cut short so that
+     * How long the batch of this slice may stay quiet before it is completed: the quiet period, cut short so that
      * the batch never outlives its maximum age.
      */
-    private long timeoutFor(Exchange recordExchange) {
-        String key = recordExchange.getProperty(BATCH_KEY, String.class);
+    private long timeoutFor(Exchange sliceExchange) {
+        String key = sliceExchange.getMessage().getHeader(DaySlices.BATCH_KEY, String.class);
         ArchiveBatch batch;
         synchronized (this) {
             batch = open.get(key);
         }
         if (batch == null) {
-            return recordExchange.getMessage().getBody(ArchiveRecord.class).previousCut() == null
+            return sliceExchange.getMessage().getBody(DaySlice.class).first().previousCut() == null
                     ? quietMs : UNTIL_ITS_END;
         }
         if (batch.previousCut() != null) {
@@ -135,10 +154,10 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         return Math.max(1, Math.min(quietMs, maxAgeMs - batch.ageMillis(System.nanoTime())));
     }
 
-    /** Completes the oldest open batches until there is room for the record being routed. */
-    public void makeRoom(Exchange recordExchange) {
-        int incoming = recordExchange.getMessage().getBody(ArchiveRecord.class).event().length();
-        String key = recordExchange.getProperty(BATCH_KEY, String.class);
+    /** Completes the oldest open batches until there is room for the slice being routed. */
+    public void makeRoom(Exchange sliceExchange) {
+        long incoming = sliceExchange.getMessage().getBody(DaySlice.class).bytes();
+        String key = sliceExchange.getMessage().getHeader(DaySlices.BATCH_KEY, String.class);
         while (true) {
             String oldest;
             synchronized (this) {
@@ -235,11 +254,11 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     private synchronized void opened(ArchiveBatch batch) {
         open.put(batch.key(), batch);
         mostOpen = Math.max(mostOpen, open.size());
-        grew(batch.bytes());
+        grew(1, batch.bytes());
     }
 
-    private synchronized void grew(long bytes) {
-        openRecords++;
+    private synchronized void grew(int records, long bytes) {
+        openRecords += records;
         openBytes += bytes;
         mostOpenBytes = Math.max(mostOpenBytes, openBytes);
     }

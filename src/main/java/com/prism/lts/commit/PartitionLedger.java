@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * what the offset to commit is.
  * <p>
  * <b>The offset to commit</b> is the lowest offset not yet safe: every record below it is in S3 or in the dead-letter
- * topic. A polled record is held until the route has dealt with it; a record that opens a batch holds the batch's
- * first offset until the batch is uploaded. A record whose route failed stays held (its partition's commits stop at
+ * topic. The records of a poll are held until the route has dealt with all of them; a record that opens a batch
+ * holds the batch's first offset until the batch is uploaded. A record whose route failed stays held (its partition's commits stop at
  * it) until a restart reads it again.
  * <p>
  * <b>Cuts.</b> When a batch is finished, its end is recorded as a cut. A batch is uploaded only after a commit that
@@ -45,9 +45,8 @@ public final class PartitionLedger {
     private final int settingsHash;
     private long committed;
 
-    private long[] polled = new long[64];
-    private int polledCount;
-    private int routedCount;
+    /** The first and last offsets of each poll the route has not dealt with yet, in offset order. */
+    private final ArrayDeque<long[]> held = new ArrayDeque<>();
     private long next = -1;
     private long lastRouted = -1;
     private final TreeSet<Long> stuck = new TreeSet<>();
@@ -97,35 +96,37 @@ public final class PartitionLedger {
         return epoch;
     }
 
-    /** The records of one poll: held until the route has dealt with each. */
+    /** The records of one poll: held until the route has dealt with each of them. */
     synchronized void hold(List<? extends ConsumerRecord<?, ?>> records) {
         if (retired || records.isEmpty()) {
             return;
         }
-        // Every record of a poll is routed before the next poll: one still unrouted failed on its way
-        while (routedCount < polledCount) {
-            stuckAt(polled[routedCount++]);
-        }
-        if (polled.length < records.size()) {
-            polled = new long[Math.max(records.size(), polled.length * 2)];
-        }
-        polledCount = 0;
-        routedCount = 0;
-        for (ConsumerRecord<?, ?> record : records) {
-            polled[polledCount++] = record.offset();
-        }
-        next = polled[polledCount - 1] + 1;
+        long last = records.get(records.size() - 1).offset();
+        held.addLast(new long[] {records.get(0).offset(), last});
+        next = last + 1;
     }
 
-    /** The route has dealt with the record at {@code offset}; records are routed in offset order. */
-    private void routed(long offset) {
-        while (routedCount < polledCount && polled[routedCount] < offset) {
-            stuckAt(polled[routedCount++]);
+    /**
+     * The route has dealt with every record of this partition from {@code first} to {@code last}: each is in a batch
+     * (whose first record {@link #opened} holds it), in S3 or in the dead-letter topic, or was left out because it is
+     * already. The route deals with polls in offset order, so records still held below {@code first} failed on their
+     * way.
+     */
+    public synchronized void released(long first, long last) {
+        long[] poll;
+        while ((poll = held.peekFirst()) != null && poll[0] <= last) {
+            if (poll[0] < first) {
+                stuckAt(poll[0]);
+            }
+            if (poll[1] <= last) {
+                held.pollFirst();
+            } else {
+                // camel-kafka ends its exchanges at maxPollRecords, which may fall within a poll
+                poll[0] = last + 1;
+                break;
+            }
         }
-        if (routedCount < polledCount && polled[routedCount] == offset) {
-            routedCount++;
-        }
-        lastRouted = offset;
+        lastRouted = Math.max(lastRouted, last);
     }
 
     private void stuckAt(long offset) {
@@ -164,28 +165,16 @@ public final class PartitionLedger {
         return !deadLetteredBefore.isEmpty() && deadLetteredBefore.remove(offset);
     }
 
-    /** The record at {@code offset} is in S3 already, or in the dead-letter topic: nothing more to do for it. */
-    public synchronized void skipped(long offset) {
-        routed(offset);
-    }
-
     /** The record at {@code offset} opened a batch, which holds it until the batch is uploaded. */
     public synchronized void opened(long offset, Cut replayOf) {
-        routed(offset);
         batchStarts.add(offset);
         if (replayOf != null) {
             openReplays.add(replayOf);
         }
     }
 
-    /** The record at {@code offset} joined an open batch. */
-    public synchronized void joined(long offset) {
-        routed(offset);
-    }
-
     /** The record at {@code offset} is in the dead-letter topic. */
     public synchronized void deadLettered(long offset) {
-        routed(offset);
         deadLettered.add(offset);
         version++;
     }
@@ -259,7 +248,7 @@ public final class PartitionLedger {
     }
 
     private long safeOffset() {
-        long safe = routedCount < polledCount ? polled[routedCount] : next;
+        long safe = held.isEmpty() ? next : held.peekFirst()[0];
         if (!stuck.isEmpty()) {
             safe = Math.min(safe, stuck.first());
         }
@@ -293,14 +282,14 @@ public final class PartitionLedger {
         uncommitted.clear();
     }
 
-    synchronized boolean retired() {
+    public synchronized boolean retired() {
         return retired;
     }
 
     /** What this partition looks like right now, for metrics and logs. */
     public synchronized Lag lag() {
         return new Lag(partition, committed, next,
-                batchStarts.size() + stuck.size() + polledCount - routedCount);
+                batchStarts.size() + stuck.size() + held.size());
     }
 
     private Stream stream(StreamKey key) {
@@ -390,7 +379,7 @@ public final class PartitionLedger {
     /**
      * @param committed the last committed offset, -1 before the first commit
      * @param next      one past the last offset read, -1 before the first record
-     * @param held      how many records or batches are not yet safe
+     * @param held      how many polls, batches and failed records hold the commit back
      */
     public record Lag(TopicPartition partition, long committed, long next, int held) {
 

@@ -3,19 +3,19 @@ package com.prism.lts.day;
 import java.time.LocalDate;
 
 import com.prism.lts.batch.ArchiveRecord;
-import com.prism.lts.batch.DayBatches;
+import com.prism.lts.commit.Poll;
 import com.prism.lts.commit.PolledRecord;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.decode.DecodeEvent;
 import com.prism.lts.decode.DecodedEvent;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * The route's "choose the day" step: reads the event's metric date, puts the day in the {@code PrismDay} header and
- * turns the message into an {@link ArchiveRecord} for its day's batch.
+ * The route's "choose the day" step: reads the metric date of each event of a poll and turns its record into an
+ * {@link ArchiveRecord} of that day. The day goes into the {@code PrismDay} header of each slice of a day batch
+ * ({@code DaySlices}).
  */
 public final class ChooseDay implements Processor {
 
@@ -28,10 +28,15 @@ public final class ChooseDay implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) {
-        if (DeadLetters.isRejected(exchange)) {
-            return;
+    public void process(Exchange poll) {
+        for (Exchange record : Poll.records(poll)) {
+            if (!DeadLetters.isRejected(record)) {
+                choose(record);
+            }
         }
+    }
+
+    private void choose(Exchange exchange) {
         DecodedEvent event = exchange.getProperty(DecodeEvent.EVENT, DecodedEvent.class);
         LocalDate day;
         try {
@@ -40,12 +45,8 @@ public final class ChooseDay implements Processor {
             DeadLetters.reject(exchange, rejection);
             return;
         }
-        Message message = exchange.getMessage();
         PolledRecord polled = PolledRecord.of(exchange);
-        ArchiveRecord record = new ArchiveRecord(polled.record(), day, event, polled.ledger(), null);
         exchange.removeProperty(DecodeEvent.EVENT);
-        message.setHeader(DAY_HEADER, day.toString());
-        message.setBody(record);
-        DayBatches.assign(exchange, record);
+        exchange.getMessage().setBody(new ArchiveRecord(polled.record(), day, event, polled.ledger(), null));
     }
 }

@@ -1,11 +1,16 @@
 package com.prism.lts.deadletter;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
+import com.prism.lts.commit.Poll;
 import com.prism.lts.commit.PolledRecord;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.ExpressionAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetters {
 
-    /** Exchange property holding the {@link RecordRejectedException} of a record that cannot be archived. */
+    /**
+     * Exchange property holding the {@link RecordRejectedException} of a record that cannot be archived; on its way
+     * to the dead-letter route, a header of the record's message.
+     */
     public static final String REJECTION = "PrismRejection";
 
     public static final String REASON = "prism.dlq.reason";
@@ -49,10 +57,33 @@ public final class DeadLetters {
         return exchange.getProperty(REJECTION) != null;
     }
 
+    /**
+     * The records of a poll that go to the dead-letter topic, as the route's split gives them to the dead-letter
+     * route: each one's own message (its value, key and headers as Kafka delivered them), with its rejection.
+     */
+    public static Expression rejectedRecords() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange poll) {
+                List<Message> rejected = new ArrayList<>();
+                for (Exchange record : Poll.records(poll)) {
+                    if (!record.isRouteStop() && isRejected(record)) {
+                        Message message = record.getMessage();
+                        message.setHeader(REJECTION, record.getProperty(REJECTION));
+                        rejected.add(message);
+                    }
+                }
+                return rejected;
+            }
+        };
+    }
+
     /** Addresses the record to its dead-letter topic, with the reason and its origin in headers. */
     public void prepare(Exchange exchange) {
-        RecordRejectedException rejection = exchange.getProperty(REJECTION, RecordRejectedException.class);
         Message message = exchange.getMessage();
+        // not a header of the dead letter: the reason goes in prism.dlq.reason and prism.dlq.detail
+        RecordRejectedException rejection = (RecordRejectedException) message.removeHeader(REJECTION);
+        exchange.setProperty(REJECTION, rejection);
         String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
         Integer partition = message.getHeader(KafkaConstants.PARTITION, Integer.class);
         Long offset = message.getHeader(KafkaConstants.OFFSET, Long.class);

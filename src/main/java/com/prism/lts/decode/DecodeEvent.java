@@ -1,5 +1,6 @@
 package com.prism.lts.decode;
 
+import com.prism.lts.commit.Poll;
 import com.prism.lts.config.Backoff;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.deadletter.RecordRejectedException;
@@ -10,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The route's decode step: reads the Kafka record's value as an Avro event. A record that can never be decoded is
- * marked for the dead-letter topic. Any other failure (the schema registry cannot be reached) is retried here, with
+ * The route's decode step: reads the value of each Kafka record of a poll as an Avro event. A record that can never
+ * be decoded is marked for the dead-letter topic. Any other failure (the schema registry cannot be reached) is retried here, with
  * exponential backoff, until the record decodes or the application stops, holding up its consumer meanwhile.
  * <p>
  * The retry lives here rather than in the route's error handler because a redelivering error handler copies every
@@ -35,17 +36,27 @@ public final class DecodeEvent implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public void process(Exchange poll) throws Exception {
+        for (Exchange record : Poll.records(poll)) {
+            if (!decode(record)) {
+                poll.setRouteStop(true);
+                return;
+            }
+        }
+    }
+
+    /** Decodes one record, or marks it for the dead-letter topic; false if it is left for the next start. */
+    private boolean decode(Exchange exchange) throws InterruptedException {
         String topic = exchange.getMessage().getHeader(KafkaConstants.TOPIC, String.class);
         byte[] value = exchange.getMessage().getBody(byte[].class);
         Backoff.Delays delays = retry.delays();
         for (int attempt = 1; !leftForNextStart(exchange); attempt++) {
             try {
                 exchange.setProperty(EVENT, decoder.decode(topic, value));
-                return;
+                return true;
             } catch (RecordRejectedException rejection) {
                 DeadLetters.reject(exchange, rejection);
-                return;
+                return true;
             } catch (Exception transientFault) {
                 long delay = delays.next();
                 LOG.warn("Reading {}-{} offset {} failed, attempt {}; will retry in {} ms: {}", topic,
@@ -55,17 +66,14 @@ public final class DecodeEvent implements Processor {
                 Thread.sleep(delay);
             }
         }
+        return false;
     }
 
     /**
-     * While the application stops, open batches are written out for the last time: a record batched now would miss
+     * While the application stops, open batches are written out for the last time: a poll batched now would miss
      * that, so it is left unread, uncommitted, for the next start.
      */
     private static boolean leftForNextStart(Exchange exchange) {
-        if (exchange.getContext().isStopping()) {
-            exchange.setRouteStop(true);
-            return true;
-        }
-        return false;
+        return exchange.getContext().isStopping();
     }
 }

@@ -72,13 +72,9 @@ class ArchivingConsumerTest {
             consumer.subscribe(List.of(topic));
             pollAll(consumer, 10);
             PartitionLedger partition = only(consumer);
-            for (long offset = 0; offset < 10; offset++) {
-                if (offset == 4 || offset == 7) {
-                    partition.opened(offset, null);
-                } else {
-                    partition.skipped(offset);
-                }
-            }
+            partition.opened(4, null);
+            partition.opened(7, null);
+            partition.released(0, 9);
             consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(10)));
             consumer.commitAsync();
             awaitCommitted(consumer, group, topic, 4);
@@ -106,10 +102,8 @@ class ArchivingConsumerTest {
             PartitionLedger partition = only(first);
             partition.opened(0, null);
             partition.opened(1, null);
-            partition.joined(2);
-            partition.skipped(3);
             partition.deadLettered(4);
-            partition.skipped(5);
+            partition.released(0, 5);
             PartitionLedger.Cut uploaded = partition.cut(new StreamKey(LocalDate.of(2018, 1, 5), "1"), 2, null);
             awaitCommit(first, uploaded);
             partition.uploaded(1, uploaded);
@@ -141,8 +135,7 @@ class ArchivingConsumerTest {
             pollAll(zombie, 3);
             PartitionLedger partition = only(zombie);
             partition.opened(0, null);
-            partition.joined(1);
-            partition.joined(2);
+            partition.released(0, 2);
 
             successor.subscribe(List.of(topic));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -208,6 +201,7 @@ class ArchivingConsumerTest {
                     PartitionLedger partition = only(consumer);
                     long offset = record.offset();
                     partition.opened(offset, null);
+                    partition.released(offset, offset);
                     if (offset > 0) {
                         cuts.add(partition.cut(new StreamKey(LocalDate.of(2000, 1, 1).plusDays(offset), "1"), offset,
                                 null));
@@ -297,8 +291,8 @@ class ArchivingConsumerTest {
     }
 
     /**
-     * Polls until the {@code count} records sent come, in one poll: the records of a poll are to be routed before the
-     * next poll (as camel-kafka does), and these tests route them after.
+     * Polls until the {@code count} records sent come, in one poll, which these tests then route as the archive route
+     * would.
      */
     private static void pollAll(ArchivingConsumer consumer, int count) {
         ConsumerRecords<Object, Object> records = ConsumerRecords.empty();

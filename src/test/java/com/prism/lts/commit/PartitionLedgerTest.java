@@ -14,8 +14,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules of one partition's ledger, played the way the route plays them: a polled record is held until the route
- * has dealt with it; a record that opens a batch holds the batch's first offset until the batch is uploaded; a
+ * The rules of one partition's ledger, played the way the route plays them: the records of a poll are held until the
+ * route has dealt with all of them; a record that opens a batch holds the batch's first offset until the batch is uploaded; a
  * finished batch's cut is committed before the batch may be uploaded; a new owner follows the cuts committed by the
  * previous one.
  */
@@ -33,11 +33,20 @@ class PartitionLedgerTest {
         poll(ledger, 100, 101, 102);
         assertThat(due(ledger).offset()).isEqualTo(100);
 
-        ledger.skipped(100);
-        assertThat(due(ledger).offset()).isEqualTo(101);
-        ledger.skipped(101);
-        ledger.skipped(102);
+        ledger.released(100, 101);
+        assertThat(due(ledger).offset()).as("camel-kafka's exchange ended within the poll").isEqualTo(102);
+        ledger.released(102, 102);
         assertThat(due(ledger).offset()).isEqualTo(103);
+    }
+
+    @Test
+    void records_of_two_polls_dealt_with_at_once_are_released_together() {
+        poll(ledger, 100, 101);
+        poll(ledger, 102, 103);
+        assertThat(due(ledger).offset()).isEqualTo(100);
+
+        ledger.released(100, 103);
+        assertThat(due(ledger).offset()).isEqualTo(104);
     }
 
     @Test
@@ -45,9 +54,7 @@ class PartitionLedgerTest {
         poll(ledger, 100, 101, 102, 103, 104);
         ledger.opened(100, null);
         ledger.opened(101, null);
-        ledger.joined(102);
-        ledger.joined(103);
-        ledger.joined(104);
+        ledger.released(100, 104);
 
         PartitionLedger.Cut tuesday = ledger.cut(JAN_5, 103, null);
         commit(ledger);
@@ -61,25 +68,27 @@ class PartitionLedgerTest {
     }
 
     @Test
-    void a_record_whose_route_failed_stays_held_until_a_restart_reads_it_again() {
+    void a_poll_whose_route_failed_stays_held_until_a_restart_reads_it_again() {
         poll(ledger, 10, 11, 12);
-        ledger.joined(10);
         ledger.opened(12, null);
         PartitionLedger.Cut cut = ledger.cut(JAN_4, 12, null);
         commit(ledger);
         ledger.uploaded(12, cut);
+        // the route failed on its way: the poll is never released
         poll(ledger, 13);
-        ledger.skipped(13);
+        ledger.released(13, 13);
 
-        assertThat(due(ledger).offset()).as("11 never reached its batch").isEqualTo(11);
+        assertThat(due(ledger).offset()).as("10 and 11 never reached their batch").isEqualTo(10);
+        poll(ledger, 14);
+        ledger.released(14, 14);
+        assertThat(due(ledger).offset()).isEqualTo(10);
     }
 
     @Test
     void a_finished_batch_may_be_uploaded_only_once_a_commit_carrying_its_cut_succeeded() throws Exception {
         poll(ledger, 0, 1, 2);
         ledger.opened(0, null);
-        ledger.joined(1);
-        ledger.joined(2);
+        ledger.released(0, 2);
         PartitionLedger.Cut cut = ledger.cut(JAN_4, 2, null);
 
         PartitionLedger.Snapshot snapshot = ledger.due(false);
@@ -99,8 +108,7 @@ class PartitionLedgerTest {
         poll(ledger, 0, 1, 2, 3);
         ledger.opened(0, null);
         ledger.opened(1, null);
-        ledger.joined(2);
-        ledger.joined(3);
+        ledger.released(0, 3);
         PartitionLedger.Cut tuesday = ledger.cut(JAN_5, 3, null);
         commit(ledger);
         ledger.uploaded(1, tuesday);
@@ -114,7 +122,7 @@ class PartitionLedgerTest {
     void nothing_is_committed_before_the_interval_unless_a_cut_waits() {
         poll(ledger, 0, 1);
         ledger.opened(0, null);
-        ledger.joined(1);
+        ledger.released(0, 1);
         commit(ledger);
 
         assertThat(ledger.due(false)).isNull();
@@ -172,7 +180,7 @@ class PartitionLedgerTest {
         next.opened(101, null);
         PartitionLedger.Cut tuesday = next.cut(JAN_5, 101, null);
         next.previousCut(JAN_4, 110);
-        next.joined(110);
+        next.released(100, 110);
 
         assertThat(next.due(false).state().cuts()).as("its own new cut, and the previous owner's still ahead")
                 .isEqualTo(Map.of(JAN_4, List.of(new CommitState.Cut(110, false)),
@@ -194,10 +202,9 @@ class PartitionLedgerTest {
         poll(next, 100, 101, 107);
         PartitionLedger.Cut again = next.previousCut(JAN_4, 100);
         next.opened(100, again);
-        next.joined(101);
 
         assertThat(next.passedReplays()).isEmpty();
-        next.skipped(107);
+        next.released(100, 107);
         assertThat(next.passedReplays()).containsExactly(again);
     }
 
@@ -207,6 +214,7 @@ class PartitionLedgerTest {
         ledger.opened(0, null);
         ledger.deadLettered(1);
         ledger.deadLettered(2);
+        ledger.released(0, 2);
 
         assertThat(ledger.due(true).state().deadLettered()).containsExactly(1L, 2L);
     }

@@ -1,0 +1,69 @@
+package com.prism.lts.batch;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.prism.lts.commit.Poll;
+import com.prism.lts.day.ChooseDay;
+import com.prism.lts.deadletter.DeadLetters;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.ExpressionAdapter;
+
+/**
+ * The route's split of a poll into day batches: the records still on their way, grouped by the batch each belongs to
+ * (topic, partition, day, writer schema), in offset order, as one message per group. A group longer than the room
+ * left in its open batch is cut there, so that no file holds more than the flush size: the slice that fills a batch
+ * completes it, and the next slice opens the following one.
+ * <p>
+ * Each slice's headers name its batch ({@code PrismBatchKey}), which the aggregator correlates on, its day
+ * ({@code PrismDay}) and the Kafka coordinates of its first record ({@code kafka.TOPIC}, {@code kafka.PARTITION},
+ * {@code kafka.OFFSET}); the slice that opens a batch gives it these headers, from which its file's key is made.
+ */
+public final class DaySlices extends ExpressionAdapter {
+
+    /** Header with the key of the batch a slice belongs to. */
+    public static final String BATCH_KEY = "PrismBatchKey";
+
+    private final DayBatches batches;
+
+    public DaySlices(DayBatches batches) {
+        this.batches = batches;
+    }
+
+    @Override
+    public Object evaluate(Exchange poll) {
+        Map<String, List<ArchiveRecord>> byBatch = new LinkedHashMap<>();
+        for (Exchange record : Poll.records(poll)) {
+            if (!record.isRouteStop() && !DeadLetters.isRejected(record)) {
+                ArchiveRecord archived = record.getMessage().getBody(ArchiveRecord.class);
+                byBatch.computeIfAbsent(archived.batchKey(), key -> new ArrayList<>()).add(archived);
+            }
+        }
+        List<Message> slices = new ArrayList<>(byBatch.size());
+        byBatch.forEach((key, records) -> {
+            int room = batches.roomIn(key);
+            for (int from = 0; from < records.size(); from += room, room = batches.flushSize()) {
+                List<ArchiveRecord> slice = records.subList(from, Math.min(records.size(), from + room));
+                slices.add(message(poll, new DaySlice(key, slice)));
+            }
+        });
+        return slices;
+    }
+
+    private static Message message(Exchange poll, DaySlice slice) {
+        ArchiveRecord first = slice.first();
+        Message message = new DefaultMessage(poll.getContext());
+        message.setBody(slice);
+        message.setHeader(BATCH_KEY, slice.batchKey());
+        message.setHeader(ChooseDay.DAY_HEADER, first.day().toString());
+        message.setHeader(KafkaConstants.TOPIC, first.topic());
+        message.setHeader(KafkaConstants.PARTITION, first.partition());
+        message.setHeader(KafkaConstants.OFFSET, first.offset());
+        return message;
+    }
+}
