@@ -13,6 +13,7 @@ import com.prism.lts.commit.PartitionLedger;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.processor.aggregate.AggregateController;
@@ -91,6 +92,9 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         List<ArchiveRecord> records = slice.records();
         long now = System.nanoTime();
         if (batchExchange == null) {
+            // The split links each slice to the poll's unit of work, and with it to every record of the poll: the
+            // batch must not keep a poll alive until it is uploaded
+            sliceExchange.removeProperty(ExchangePropertyKey.STREAM_CACHE_UNIT_OF_WORK);
             ArchiveRecord first = slice.first();
             ArchiveBatch batch = new ArchiveBatch(first, now);
             sliceExchange.getMessage().setBody(batch);

@@ -1,6 +1,7 @@
 package com.prism.lts.batch;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import org.apache.camel.support.ExpressionAdapter;
  * The route's split of a poll into day batches: the records still on their way, grouped by the batch each belongs to
  * (topic, partition, day, writer schema), in offset order, as one message per group. A group longer than the room
  * left in its open batch is cut there, so that no file holds more than the flush size: the slice that fills a batch
- * completes it, and the next slice opens the following one.
+ * completes it, and the next slice opens the following one. Only the consumer's thread adds to its partitions'
+ * batches, so the room a slice is measured against can only grow before the slice joins its batch (when the batch is
+ * completed by time meanwhile).
  * <p>
  * Each slice's headers name its batch ({@code PrismBatchKey}), which the aggregator correlates on, its day
  * ({@code PrismDay}) and the Kafka coordinates of its first record ({@code kafka.TOPIC}, {@code kafka.PARTITION},
@@ -44,15 +47,41 @@ public final class DaySlices extends ExpressionAdapter {
                 byBatch.computeIfAbsent(archived.batchKey(), key -> new ArrayList<>()).add(archived);
             }
         }
-        List<Message> slices = new ArrayList<>(byBatch.size());
-        byBatch.forEach((key, records) -> {
-            int room = batches.roomIn(key);
-            for (int from = 0; from < records.size(); from += room, room = batches.flushSize()) {
-                List<ArchiveRecord> slice = records.subList(from, Math.min(records.size(), from + room));
-                slices.add(message(poll, new DaySlice(key, slice)));
+        return new Slices(poll, byBatch.entrySet().iterator());
+    }
+
+    /**
+     * The slices one by one, each measured against its batch only when the split asks for it ({@code streaming}):
+     * by then the slice before may have filled the batch, or the batch may have been completed by time.
+     */
+    private final class Slices implements Iterator<Message> {
+        private final Exchange poll;
+        private final Iterator<Map.Entry<String, List<ArchiveRecord>>> groups;
+        private String key;
+        private List<ArchiveRecord> left = List.of();
+
+        Slices(Exchange poll, Iterator<Map.Entry<String, List<ArchiveRecord>>> groups) {
+            this.poll = poll;
+            this.groups = groups;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !left.isEmpty() || groups.hasNext();
+        }
+
+        @Override
+        public Message next() {
+            if (left.isEmpty()) {
+                Map.Entry<String, List<ArchiveRecord>> group = groups.next();
+                key = group.getKey();
+                left = group.getValue();
             }
-        });
-        return slices;
+            int size = Math.min(left.size(), batches.roomIn(key));
+            DaySlice slice = new DaySlice(key, left.subList(0, size));
+            left = left.subList(size, left.size());
+            return message(poll, slice);
+        }
     }
 
     private static Message message(Exchange poll, DaySlice slice) {
