@@ -73,6 +73,26 @@ class DaySlicesTest {
     }
 
     @Test
+    void no_batch_passes_the_flush_size_when_one_is_finished_by_time_while_a_poll_is_being_sliced() {
+        aggregateAll(poll(days(JAN_4, 240)));
+        Iterator<?> split = (Iterator<?>) slices.evaluate(poll(days(JAN_4, 300)), Object.class);
+
+        Message first = (Message) split.next();
+        assertThat(first.getBody(DaySlice.class).size()).as("the room left in the open batch").isEqualTo(10);
+        batches.onCompletion(openBatches.remove(0));
+        aggregate(slice(first));
+        List<Integer> rest = new ArrayList<>();
+        split.forEachRemaining(part -> {
+            rest.add(((Message) part).getBody(DaySlice.class).size());
+            aggregate(slice((Message) part));
+        });
+
+        assertThat(rest).containsExactly(240, 50);
+        assertThat(openBatches).extracting(batch -> batch.getMessage().getBody(ArchiveBatch.class).size())
+                .containsExactly(250, 50);
+    }
+
+    @Test
     void records_set_aside_on_the_way_are_in_no_slice() {
         Exchange poll = poll(JAN_4, JAN_4, JAN_4);
         List<Exchange> records = Poll.records(poll);
@@ -89,12 +109,16 @@ class DaySlicesTest {
         Iterator<?> split = (Iterator<?>) slices.evaluate(poll, Object.class);
         while (split.hasNext()) {
             Message message = (Message) split.next();
-            Exchange slice = new DefaultExchange(camel);
-            slice.setIn(message);
             sizes.add(message.getBody(DaySlice.class).size());
-            aggregate(slice);
+            aggregate(slice(message));
         }
         return sizes;
+    }
+
+    private Exchange slice(Message message) {
+        Exchange slice = new DefaultExchange(camel);
+        slice.setIn(message);
+        return slice;
     }
 
     /** What the aggregator does with a slice: adds it to its batch, which is finished once full. */
