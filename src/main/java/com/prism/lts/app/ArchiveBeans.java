@@ -85,8 +85,8 @@ public final class ArchiveBeans implements CamelConfiguration {
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
-        DayBatches dayBatches = new DayBatches(settings.flushSize(), settings.quietMs(), settings.maxAgeMs(), settings.maxOpenBatches(),
-                settings.maxBufferedBytes());
+        DayBatches dayBatches = new DayBatches(settings.flushSize(), settings.quietMs(), settings.maxAgeMs(),
+                settings.maxOpenBatches(), settings.maxBufferedBytes());
         metrics.watch(dayBatches);
         metrics.watchReadiness(context);
         S3Client s3 = S3Clients.create(settings);

@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The aggregator adds the records of a poll to a batch one {@link DaySlice} at a time, and completes it at the flush
  * size ({@link #full()}; {@link DaySlices} cuts slices so that a batch reaches it exactly) and after a quiet period;
- * this class adds the two bounds the aggregator lacks. A batch older than the maximum age is completed by the next record that joins it, or by a timeout
- * that never runs past that age, so a slow trickle cannot hold a batch, and with it the partition's commit, open for
- * hours. And when too many batches are open, or they hold too many bytes, the oldest is completed early, so that years
- * of history in random order cannot exhaust the heap.
+ * this class adds the two bounds the aggregator lacks. A batch older than the maximum age is completed by the next
+ * slice that joins it, or by a timeout that never runs past that age, so a slow trickle cannot hold a batch, and with
+ * it the partition's commit, open for hours. And when too many batches are open, or they hold too many bytes, the
+ * oldest is completed early, so that years of history in random order cannot exhaust the heap.
  * <p>
  * A batch that gathers again a file the partition's previous owner cut ends exactly where that file ended, never by
  * time: it is not a candidate for an early flush nor for the flush at a stop ({@link DayBatchRepository}), and a

@@ -8,10 +8,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The route's step for records read again after their partition changed hands. A record of the poll its previous
- * owner already put in a file known to be in S3, or in the dead-letter topic, goes no further. A record of a file that previous
- * owner cut, but that may not be in S3 yet, is gathered into a batch that ends where that file ended, so that the
- * file is written again exactly as it was cut.
+ * The route's step for records read again after their partition changed hands. A record of the poll its previous owner
+ * already put in a file known to be in S3, or in the dead-letter topic, goes no further. A record of a file that
+ * previous owner cut, but that may not be in S3 yet, is gathered into a batch that ends where that file ended, so that
+ * the file is written again exactly as it was cut.
  */
 public final class SkipArchived implements Processor {
 

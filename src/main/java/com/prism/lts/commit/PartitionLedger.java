@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * what the offset to commit is.
  * <p>
  * <b>The offset to commit</b> is the lowest offset not yet safe: every record below it is in S3 or in the dead-letter
- * topic. The records of a poll are held until the route has dealt with all of them; a record that opens a batch
- * holds the batch's first offset until the batch is uploaded. A record whose route failed stays held (its partition's commits stop at
- * it) until a restart reads it again.
+ * topic. The records of a poll are held until the route has dealt with all of them; a record that opens a batch holds
+ * the batch's first offset until the batch is uploaded. A poll whose route failed stays held (its partition's commits
+ * stop at it) until a restart reads it again.
  * <p>
  * <b>Cuts.</b> When a batch is finished, its end is recorded as a cut. A batch is uploaded only after a commit that
  * carries its cut has succeeded ({@link Cut#committed}): a consumer that has lost the partition cannot commit, so

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The route's decode step: reads the value of each Kafka record of a poll as an Avro event. A record that can never
- * be decoded is marked for the dead-letter topic. Any other failure (the schema registry cannot be reached) is retried here, with
- * exponential backoff, until the record decodes or the application stops, holding up its consumer meanwhile.
+ * The route's decode step: reads the value of each Kafka record of a poll as an Avro event. A record that can never be
+ * decoded is marked for the dead-letter topic. Any other failure (the schema registry cannot be reached) is retried
+ * here, with exponential backoff, until the record decodes or the application stops, holding up its consumer meanwhile.
  * <p>
  * The retry lives here rather than in the route's error handler because a redelivering error handler copies every
  * exchange before every step it guards, in case it has to redeliver: for the steps every record takes that copying

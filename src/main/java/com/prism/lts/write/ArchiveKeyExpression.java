@@ -13,8 +13,9 @@ import org.apache.camel.support.ExpressionAdapter;
 /**
  * The key of a batch's file, from the headers of the batch's first record: its topic and partition
  * ({@code kafka.TOPIC}, {@code kafka.PARTITION}), its day ({@code PrismDay}) and its offset ({@code kafka.OFFSET}),
- * the batch's first. They are the batch's own headers: the aggregator keeps the message of a batch's first record as
- * the batch's ({@code DayBatches}). The upload route sets {@code CamelAwsS3Key} with it before the file is written.
+ * the batch's first. They are the batch's own headers: the aggregator keeps the message of a batch's first slice, which
+ * has its first record's headers ({@code DaySlices}), as the batch's. The upload route sets {@code CamelAwsS3Key} with
+ * it before the file is written.
  */
 public final class ArchiveKeyExpression extends ExpressionAdapter {
 

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules of one partition's ledger, played the way the route plays them: the records of a poll are held until the
- * route has dealt with all of them; a record that opens a batch holds the batch's first offset until the batch is uploaded; a
- * finished batch's cut is committed before the batch may be uploaded; a new owner follows the cuts committed by the
- * previous one.
+ * route has dealt with all of them; a record that opens a batch holds the batch's first offset until the batch is
+ * uploaded; a finished batch's cut is committed before the batch may be uploaded; a new owner follows the cuts
+ * committed by the previous one.
  */
 class PartitionLedgerTest {
 
