@@ -32,6 +32,7 @@ import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.S3Process;
 import com.prism.lts.testing.KafkaProcess;
 import com.prism.lts.testing.ArchiveProcess;
+import com.prism.lts.testing.PackagedApplication;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.JavaProcess;
 import com.prism.lts.testing.KafkaBroker;
@@ -190,6 +191,7 @@ public final class Benchmark {
         private final KafkaBroker kafka;
         private final S3Server s3;
         private final Path schemas;
+        private PackagedApplication packaged;
 
         Contestants(KafkaBroker kafka, S3Server s3, Path schemas) {
             this.kafka = kafka;
@@ -217,9 +219,9 @@ public final class Benchmark {
         }
 
         /**
-         * Prism LTS as it ships, with one route added beside the archive route: it answers over HTTP how many
-         * batches were open at most, which nothing else in the application tells yet, and whether it has read every
-         * record.
+         * Prism LTS as it ships, started as the image starts it (its jar, with the class-data archive the image's
+         * build writes), with one route added beside the archive route: it answers over HTTP how many batches were
+         * open at most, which nothing else in the application tells yet, and whether it has read every record.
          */
         Result prism(MeasuredRun runs, int round, String scenario, Dataset data, String heap,
                 Map<String, String> tuning) {
@@ -233,8 +235,18 @@ public final class Benchmark {
             settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/*.java,file:"
                     + reportRoute());
             return measure(runs, PRISM, round, scenario, data, bucket, settings, heap,
-                    jvmOptions -> ArchiveProcess.start(jvmOptions, settings, file(PRISM, round, data, "log")),
+                    jvmOptions -> ArchiveProcess.startPackaged(packaged(), jvmOptions, settings,
+                            file(PRISM, round, data, "log")),
                     new PrismInsight(reportPort));
+        }
+
+        private PackagedApplication packaged() {
+            if (packaged == null) {
+                out.println("Prism LTS: writing the class-data archive of target/prism-lts.jar, as the image's build"
+                        + " does (scripts/class-data-archive)");
+                packaged = PackagedApplication.prepare(directory);
+            }
+            return packaged;
         }
 
         /** Measures one contestant's JVM, with a GC log, and a flight recording when profiling. */

@@ -27,6 +27,8 @@ class DockerfileTest {
     private static final Dockerfile DOCKERFILE = Dockerfile.read();
     private static final Stage RUNTIME = DOCKERFILE.runtime();
     private static final ApplicationSettings SETTINGS = ApplicationSettings.packaged();
+    private static final Path CLASS_DATA_SCRIPT = Path.of("scripts", "class-data-archive");
+    private static final String SHARED_ARCHIVE = "-XX:SharedArchiveFile=";
 
     @Test
     void every_file_it_copies_from_the_repository_exists_and_is_in_the_build_context() {
@@ -93,6 +95,29 @@ class DockerfileTest {
 
         assertThat(routes).allMatch(route -> route.getParent().equals(folder)).allMatch(DOCKERFILE::inContext);
         assertThat(copy.resolve(copy.operands().get(1))).isEqualTo(RUNTIME.workdir() + "/" + folder);
+    }
+
+    @Test
+    void it_starts_with_the_class_data_archive_that_its_own_java_wrote_for_its_jar() {
+        Instruction writing = RUNTIME.all("RUN").stream()
+                .filter(run -> run.arguments().contains(CLASS_DATA_SCRIPT.getFileName().toString())).findFirst()
+                .orElseThrow(() -> new AssertionError("the runtime stage writes no class-data archive"));
+        List<String> words = writing.operands();
+        int script = words.indexOf(words.stream().filter(word -> word.endsWith("class-data-archive")).findFirst()
+                .orElseThrow());
+        Instruction scriptCopy = RUNTIME.all("COPY").stream()
+                .filter(copy -> copy.operands().get(0).equals(CLASS_DATA_SCRIPT.toString())).findFirst()
+                .orElseThrow(() -> new AssertionError("the runtime stage does not copy " + CLASS_DATA_SCRIPT));
+        assertThat(writing.resolve(words.get(script))).isEqualTo(scriptCopy.resolve(scriptCopy.operands().get(1)));
+        Instruction jar = jarCopy();
+        assertThat(writing.resolve(words.get(script + 1))).as("the archive is written for the jar the image runs")
+                .isEqualTo(jar.resolve(jar.operands().get(1)));
+
+        String archive = writing.resolve(words.get(script + 2));
+        Instruction entrypoint = RUNTIME.last("ENTRYPOINT");
+        assertThat(entrypoint.execForm()).filteredOn(option -> option.startsWith(SHARED_ARCHIVE))
+                .extracting(option -> entrypoint.resolve(option.substring(SHARED_ARCHIVE.length())))
+                .containsExactly(archive);
     }
 
     private static Instruction jarCopy() {

@@ -1,6 +1,7 @@
 package com.prism.lts.testing;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,16 @@ public final class ArchiveProcess extends JavaProcess {
     /** Starts the archiver with settings as system properties and {@code environment} as environment variables. */
     public static ArchiveProcess start(List<String> jvmOptions, Map<String, String> settings,
             Map<String, String> environment, Path log) {
-        return new ArchiveProcess(launch(jvmOptions, settings, environment, PrismLts.class.getName(), List.of("run"),
-                log), log);
+        return new ArchiveProcess(launch(jvmOptions, TEST_CLASS_PATH, settings, environment, PrismLts.class.getName(),
+                List.of("run"), log), log);
+    }
+
+    /** Starts the archiver from its packaged jar, with the class-data archive the image starts with. */
+    public static ArchiveProcess startPackaged(PackagedApplication application, List<String> jvmOptions,
+            Map<String, String> settings, Path log) {
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add(application.classDataOption());
+        return new ArchiveProcess(launch(options, application.jar().toString(), settings, Map.of(),
+                PrismLts.class.getName(), List.of("run"), log), log);
     }
 }

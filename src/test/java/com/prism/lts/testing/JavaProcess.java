@@ -18,6 +18,8 @@ public class JavaProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
+    protected static final String TEST_CLASS_PATH = System.getProperty("java.class.path");
+
     protected JavaProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
@@ -26,17 +28,20 @@ public class JavaProcess implements AutoCloseable {
     /** Runs {@code java <jvmOptions> -cp <test class path> -D<properties> <mainClass> <args>}. */
     public static JavaProcess start(List<String> jvmOptions, Map<String, String> properties, String mainClass,
             List<String> args, Path log) {
-        return new JavaProcess(launch(jvmOptions, properties, Map.of(), mainClass, args, log), log);
+        return new JavaProcess(launch(jvmOptions, TEST_CLASS_PATH, properties, Map.of(), mainClass, args, log), log);
     }
 
-    /** As {@link #start}, with {@code environment} added to this process's environment variables. */
-    protected static Process launch(List<String> jvmOptions, Map<String, String> properties,
+    /**
+     * As {@link #start}, from {@code classPath}, with {@code environment} added to this process's environment
+     * variables.
+     */
+    protected static Process launch(List<String> jvmOptions, String classPath, Map<String, String> properties,
             Map<String, String> environment, String mainClass, List<String> args, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(mainClass);
         command.addAll(args);

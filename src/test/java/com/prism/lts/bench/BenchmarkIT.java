@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * A small run of the whole benchmark, so that it never rots. It asserts what must hold however fast the machine is:
  * every record archived and committed, by each contestant in each round, and the results written. Never how fast.
  */
-class BenchmarkTest {
+class BenchmarkIT {
 
     static final Path DIRECTORY = Path.of("target", "bench-smoke");
 
