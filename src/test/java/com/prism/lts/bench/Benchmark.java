@@ -234,8 +234,9 @@ public final class Benchmark {
             settings.put("camel.server.port", Integer.toString(reportPort));
             settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/*.java,file:"
                     + reportRoute());
+            PackagedApplication application = packaged();
             return measure(runs, PRISM, round, scenario, data, bucket, settings, heap,
-                    jvmOptions -> ArchiveProcess.startPackaged(packaged(), jvmOptions, settings,
+                    jvmOptions -> ArchiveProcess.startPackaged(application, jvmOptions, settings,
                             file(PRISM, round, data, "log")),
                     new PrismInsight(reportPort));
         }
