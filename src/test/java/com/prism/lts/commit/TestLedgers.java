@@ -1,11 +1,24 @@
 package com.prism.lts.commit;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /** Partition ledgers for tests outside this package, which cannot assign partitions themselves. */
 public final class TestLedgers {
 
     private TestLedgers() {
+    }
+
+    /** The ledger of a partition its consumer has given up (revoked, or lost). */
+    public static PartitionLedger givenUp(String topic, int partition) {
+        PartitionLedger ledger = assigned(topic, partition);
+        ledger.retire();
+        return ledger;
+    }
+
+    /** What camel-kafka puts in a record's exchange for the route's steps: the record, with its ledger. */
+    public static PolledRecord polled(ConsumerRecord<?, ?> record, PartitionLedger ledger) {
+        return new PolledRecord(record, ledger);
     }
 
     /** The ledger of a partition just assigned to a consumer, with nothing committed yet. */
