@@ -70,11 +70,6 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         return controller;
     }
 
-    /** The most records a file holds ({@code prism.flush.size}). */
-    public int flushSize() {
-        return flushSize;
-    }
-
     /** How many more records the open batch {@code key} takes; the flush size when none is open. */
     public synchronized int roomIn(String key) {
         ArchiveBatch batch = open.get(key);

@@ -16,10 +16,6 @@ public record DaySlice(String batchKey, List<ArchiveRecord> records) {
         return records.get(records.size() - 1);
     }
 
-    public int size() {
-        return records.size();
-    }
-
     /** The encoded bytes of its events. */
     public long bytes() {
         long bytes = 0;

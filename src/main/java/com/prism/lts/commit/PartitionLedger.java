@@ -62,7 +62,8 @@ public final class PartitionLedger {
     private long cutSequence;
     private long version;
     private long committedVersion;
-    private boolean retired;
+    /** Read without the lock by the route for each record: it only ever turns true. */
+    private volatile boolean retired;
 
     /**
      * @param committed the partition's committed offset when it was assigned, -1 if it has none
@@ -282,7 +283,7 @@ public final class PartitionLedger {
         uncommitted.clear();
     }
 
-    public synchronized boolean retired() {
+    public boolean retired() {
         return retired;
     }
 

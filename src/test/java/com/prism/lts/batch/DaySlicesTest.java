@@ -78,12 +78,12 @@ class DaySlicesTest {
         Iterator<?> split = (Iterator<?>) slices.evaluate(poll(days(JAN_4, 300)), Object.class);
 
         Message first = (Message) split.next();
-        assertThat(first.getBody(DaySlice.class).size()).as("the room left in the open batch").isEqualTo(10);
+        assertThat(first.getBody(DaySlice.class).records().size()).as("the room left in the open batch").isEqualTo(10);
         batches.onCompletion(openBatches.remove(0));
         aggregate(slice(first));
         List<Integer> rest = new ArrayList<>();
         split.forEachRemaining(part -> {
-            rest.add(((Message) part).getBody(DaySlice.class).size());
+            rest.add(((Message) part).getBody(DaySlice.class).records().size());
             aggregate(slice((Message) part));
         });
 
@@ -109,7 +109,7 @@ class DaySlicesTest {
         Iterator<?> split = (Iterator<?>) slices.evaluate(poll, Object.class);
         while (split.hasNext()) {
             Message message = (Message) split.next();
-            sizes.add(message.getBody(DaySlice.class).size());
+            sizes.add(message.getBody(DaySlice.class).records().size());
             aggregate(slice(message));
         }
         return sizes;
