@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.prism.lts.batch.DayBatches;
-import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.Events;
@@ -54,8 +53,7 @@ class SuspendResumeTest {
             archive.context().getRouteController().resumeRoute("archive");
             send(producer, topic, demo, sent, 30);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> archive.partitions().stream()
-                    .mapToLong(PartitionLedger.Lag::next).sum() == 60);
+            await().atMost(Duration.ofSeconds(30)).until(() -> archive.readAndRouted(60));
             assertThat(dayBatches.openRecords()).as("records in open batches: only those sent since").isEqualTo(30);
         }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.prism.lts.app.ArchiveApplication;
+import com.prism.lts.batch.DayBatches;
 import com.prism.lts.commit.ArchivingConsumerFactory;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.observe.ArchiveMetrics;
@@ -49,6 +50,19 @@ public final class RunningArchive implements AutoCloseable {
     public List<PartitionLedger.Lag> partitions() {
         return bean("archivingConsumers", ArchivingConsumerFactory.class).ledgers().stream()
                 .map(PartitionLedger::lag).toList();
+    }
+
+    /**
+     * Whether {@code records} records have been read in all and the route has dealt with every one of them: the
+     * partitions hold no poll any more, only the first record of each open batch. The route takes a poll of records
+     * at a time, and camel-kafka may keep a short poll for a moment before handing it on, so having read records is
+     * not having routed them.
+     */
+    public boolean readAndRouted(long records) {
+        List<PartitionLedger.Lag> partitions = partitions();
+        return partitions.stream().mapToLong(PartitionLedger.Lag::next).sum() == records
+                && partitions.stream().mapToInt(PartitionLedger.Lag::held).sum()
+                        == bean("dayBatches", DayBatches.class).openBatches();
     }
 
     public <T> T bean(String name, Class<T> type) {
