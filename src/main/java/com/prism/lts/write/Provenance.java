@@ -25,9 +25,12 @@ import org.apache.avro.io.EncoderFactory;
  *                      {@code fp-} and a fingerprint for values read by another {@code prism.decoder}; null in a file
  *                      that lacks it (every file Prism LTS wrote has it)
  * @param formatVersion 1 for files written before the format had a version, otherwise the one it names
+ * @param topicId       the Kafka topic id ({@code Uuid}, as Kafka prints it) of the topic incarnation the records were
+ *                      read from: a topic deleted and created again under the same name has another one; null in
+ *                      files of versions 1 and 2
  */
 public record Provenance(String topic, int partition, long[] offsets, long[] timestamps, String schemaId,
-        int formatVersion) {
+        int formatVersion, String topicId) {
 
     /** The format this version of Prism LTS writes. */
     public static final int FORMAT = 2;
@@ -38,6 +41,8 @@ public record Provenance(String topic, int partition, long[] offsets, long[] tim
     public static final String OFFSETS = "prism.offsets";
     public static final String TIMESTAMPS = "prism.timestamps";
     public static final String SCHEMA_ID = "prism.schema.id";
+    /** Since version 3. */
+    public static final String TOPIC_ID = "prism.topic.id";
 
     /** Encodes the first {@code count} values as a first value and deltas, each an Avro long. */
     public static byte[] encode(long[] values, int count) {
@@ -85,6 +90,6 @@ public record Provenance(String topic, int partition, long[] offsets, long[] tim
         }
         String version = file.getMetaString(FORMAT_VERSION);
         return new Provenance(topic, Integer.parseInt(partition), decode(offsets), decode(timestamps), schemaId,
-                version == null ? 1 : Integer.parseInt(version));
+                version == null ? 1 : Integer.parseInt(version), file.getMetaString(TOPIC_ID));
     }
 }
