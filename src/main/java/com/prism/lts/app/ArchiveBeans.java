@@ -15,6 +15,7 @@ import com.prism.lts.commit.ArchivingConsumerFactory;
 import com.prism.lts.commit.CommitMetadata;
 import com.prism.lts.commit.Poll;
 import com.prism.lts.commit.PolledRecords;
+import com.prism.lts.commit.S3StateObjects;
 import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.day.ChooseDay;
@@ -39,6 +40,7 @@ import com.prism.lts.upload.AwaitCommit;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
 import com.prism.lts.upload.ExistingArchiveFile;
+import com.prism.lts.upload.S3ArchiveStore;
 import com.prism.lts.upload.S3Clients;
 import com.prism.lts.upload.StorageOptions;
 import com.prism.lts.write.ArchiveKeyExpression;
@@ -100,8 +102,8 @@ public final class ArchiveBeans implements CamelConfiguration {
         S3Client fileUploads = S3Clients.create(settings, storage);
         context.addService(new Closing(fileUploads));
         ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(
-                new CommitMetadata(s3, settings.bucket(), settings.prefix(), settings.groupId(), settings.retry(),
-                        storage.inStandardClass()::applyTo),
+                new CommitMetadata(new S3StateObjects(s3, settings.bucket(), settings.retry(),
+                        storage.inStandardClass()::applyTo), settings.prefix(), settings.groupId()),
                 dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
                 settings.commitIntervalMs());
         AvroBatchWriter writer = new AvroBatchWriter(settings.codec());
@@ -141,8 +143,8 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());
-        registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), writer, settings.retry(),
-                storage));
+        registry.bind("existingArchiveFile", new ExistingArchiveFile(new S3ArchiveStore(s3, settings.bucket(), storage),
+                settings.bucket(), writer, settings.retry()));
     }
 
     /**

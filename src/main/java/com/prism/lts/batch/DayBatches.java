@@ -191,13 +191,8 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     public void onCompletion(Exchange batchExchange) {
         ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
         closed(batch);
-        PartitionLedger.Cut previous = batch.previousCut();
-        if (previous != null && batch.lastOffset() != previous.end() && !batch.endPassed()) {
-            LOG.warn("Not uploading {}: it must end at offset {}, where its partition's previous owner ended it; its"
-                    + " records stay uncommitted for the partition's next owner", batch, previous.end());
-        } else {
-            batch.cut(batch.ledger().cut(batch.stream(), batch.lastOffset(), previous));
-        }
+        batch.cut(batch.ledger().finished(batch.stream(), batch.firstOffset(), batch.lastOffset(),
+                batch.previousCut(), batch.endPassed()));
         waiting.incrementAndGet();
     }
 

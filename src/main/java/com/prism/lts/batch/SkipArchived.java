@@ -24,28 +24,15 @@ public final class SkipArchived implements Processor {
 
     private static void skipOrCutAgain(Exchange exchange) {
         PolledRecord polled = PolledRecord.of(exchange);
-        PartitionLedger ledger = polled.ledger();
-        if (ledger.retired()) {
-            // given up while camel-kafka still held some of its records: the partition's next owner reads them
-            exchange.setRouteStop(true);
-            return;
+        boolean rejected = DeadLetters.isRejected(exchange);
+        ArchiveRecord record = rejected ? null : exchange.getMessage().getBody(ArchiveRecord.class);
+        PartitionLedger.Filing filing = polled.ledger().filing(polled.offset(), rejected ? null : record.stream());
+        switch (filing.kind()) {
+            case GIVEN_UP, DEAD_LETTERED_BEFORE, ARCHIVED_BEFORE -> exchange.setRouteStop(true);
+            case AGAIN -> exchange.getMessage().setBody(record.cutAt(filing.cut()));
+            case DEAD_LETTER, FREE -> {
+                // on its way: to the dead-letter topic, or into a batch
+            }
         }
-        if (ledger.deadLetteredBefore(polled.offset())) {
-            exchange.setRouteStop(true);
-            return;
-        }
-        if (DeadLetters.isRejected(exchange)) {
-            return;
-        }
-        ArchiveRecord record = exchange.getMessage().getBody(ArchiveRecord.class);
-        PartitionLedger.Cut cut = ledger.previousCut(record.stream(), record.offset());
-        if (cut == null) {
-            return;
-        }
-        if (cut.done()) {
-            exchange.setRouteStop(true);
-            return;
-        }
-        exchange.getMessage().setBody(record.cutAt(cut));
     }
 }

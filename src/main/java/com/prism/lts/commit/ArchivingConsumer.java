@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -28,14 +27,11 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The Kafka consumer camel-kafka polls with: a real consumer behind rules that make the archive exact.
@@ -53,55 +49,40 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class ArchivingConsumer implements Consumer<Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArchivingConsumer.class);
-    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofNanos(ConsumerLedgers.COMMIT_TIMEOUT_NANOS);
     /**
      * How long a poll waits while a commit is in flight: its acknowledgement is delivered at the start of the next
      * poll, and uploads wait for it.
      */
     private static final Duration WHILE_COMMITTING = Duration.ofMillis(5);
-    /**
-     * The least time between two commits made for cuts waiting for one: each commit is a write to the group
-     * coordinator's log, and under load one every poll costs the broker more than the wait costs the batches.
-     */
-    private static final long CUT_COMMIT_SPACING_NANOS = Duration.ofMillis(50).toNanos();
     /** How long a poll waits while fetching is paused for uploads: to resume soon after they are done. */
     private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
-    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final Consumer<Object, Object> delegate;
     private final ArchivingConsumerFactory shared;
-    private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, String> committedMetadata = new HashMap<>();
+    private final ConsumerLedgers ledgers;
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
     private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
     private boolean pausedForUploads;
-    private long nextCommitNanos = System.nanoTime();
-    private long nextCutCommitNanos = System.nanoTime();
-    private long commitInFlightSince = -1;
-    private long nextCommitWarningNanos = System.nanoTime();
-    private int commitFailuresNotLogged;
     private volatile boolean joined;
 
     ArchivingConsumer(Consumer<Object, Object> delegate, ArchivingConsumerFactory shared) {
         this.delegate = delegate;
         this.shared = shared;
+        this.ledgers = new ConsumerLedgers(shared.metadata(), shared.batches(), shared.watch(), shared.settingsHash(),
+                shared.commitIntervalNanos(), System::nanoTime, shared::nextEpoch);
     }
 
     @Override
     public ConsumerRecords<Object, Object> poll(Duration timeout) {
-        commit(ledgers.keySet(), false);
-        ledgers.values().forEach(ledger -> {
-            List<PartitionLedger.Cut> passed = ledger.passedReplays();
-            if (!passed.isEmpty()) {
-                shared.batches().finish(passed);
-            }
-        });
+        commit(ledgers.partitions(), false);
+        ledgers.finishPassedReplays();
         pauseWhileUploadsPileUp();
         ConsumerRecords<Object, Object> records = delegate.poll(shortest(timeout,
-                commitInFlightSince >= 0 ? WHILE_COMMITTING : pausedForUploads ? WHILE_PAUSED : timeout));
+                ledgers.commitInFlight() ? WHILE_COMMITTING : pausedForUploads ? WHILE_PAUSED : timeout));
         for (TopicPartition partition : records.partitions()) {
-            ledger(partition).hold(records.records(partition));
+            ledgers.hold(partition, records.records(partition));
         }
         shared.watch().polled(records.count());
         lastPoll = records;
@@ -116,20 +97,12 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     /** The record at {@code offset} of the last poll, with its ledger. */
     PolledRecord claim(TopicPartition partition, long offset) {
         return new PolledRecord(cursors.computeIfAbsent(partition, p -> new Cursor(lastPoll.records(p))).at(offset),
-                ledger(partition));
-    }
-
-    private PartitionLedger ledger(TopicPartition partition) {
-        PartitionLedger ledger = ledgers.get(partition);
-        if (ledger == null) {
-            throw new IllegalStateException(partition + " is not assigned to this consumer");
-        }
-        return ledger;
+                ledgers.ledger(partition));
     }
 
     /** The ledgers of the partitions this consumer owns. */
     Collection<PartitionLedger> ledgers() {
-        return ledgers.values();
+        return ledgers.all();
     }
 
     /** Whether this consumer has joined its group, with or without partitions. */
@@ -142,84 +115,23 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
      * batches wait for it to be acknowledged; {@code last} (partitions going, the consumer closing) waits for it.
      */
     private void commit(Collection<TopicPartition> partitions, boolean last) {
-        if (!last && commitInFlightSince >= 0 && System.nanoTime() - commitInFlightSince < COMMIT_TIMEOUT.toNanos()) {
+        ConsumerLedgers.Commit commit = ledgers.due(partitions, last);
+        if (commit == null) {
             return;
         }
-        long now = System.nanoTime();
-        boolean interval = last || now - nextCommitNanos >= 0;
-        if (!interval && now - nextCutCommitNanos < 0) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Map<TopicPartition, PartitionLedger.Snapshot> snapshots = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            PartitionLedger ledger = ledgers.get(partition);
-            PartitionLedger.Snapshot snapshot = ledger == null ? null : ledger.due(interval);
-            if (snapshot == null) {
-                continue;
-            }
-            try {
-                offsets.put(partition, new OffsetAndMetadata(snapshot.offset(),
-                        shared.metadata().write(partition, snapshot.offset(), snapshot.state())));
-                snapshots.put(partition, snapshot);
-            } catch (SdkException e) {
-                LOG.warn("Could not write the commit state of {} to S3; will try again: {}", partition,
-                        e.getMessage());
-            }
-        }
-        if (offsets.isEmpty()) {
-            return;
-        }
-        if (interval) {
-            nextCommitNanos = now + shared.commitIntervalNanos();
-        }
-        nextCutCommitNanos = now + CUT_COMMIT_SPACING_NANOS;
         if (!last) {
-            commitInFlightSince = System.nanoTime();
-            delegate.commitAsync(offsets, (committed, failure) -> {
-                commitInFlightSince = -1;
-                onCommitted(offsets, snapshots, failure);
-            });
+            ledgers.sent(commit);
+            delegate.commitAsync(commit.offsets(), (committed, failure) -> ledgers.answered(commit, failure));
             return;
         }
         try {
-            delegate.commitSync(offsets, COMMIT_TIMEOUT);
-            onCommitted(offsets, snapshots, null);
+            delegate.commitSync(commit.offsets(), COMMIT_TIMEOUT);
+            ledgers.answered(commit, null);
         } catch (WakeupException | InterruptException e) {
-            onCommitted(offsets, snapshots, e);
+            ledgers.answered(commit, e);
             throw e;
         } catch (KafkaException e) {
-            onCommitted(offsets, snapshots, e);
-        }
-    }
-
-    private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets,
-            Map<TopicPartition, PartitionLedger.Snapshot> snapshots, Exception failure) {
-        if (failure == null) {
-            offsets.forEach((partition, offset) -> {
-                snapshots.get(partition).ledger().committed(snapshots.get(partition));
-                String previous = committedMetadata.put(partition, offset.metadata());
-                if (!offset.metadata().equals(previous)) {
-                    shared.metadata().forget(previous);
-                }
-            });
-            LOG.debug("Committed {}", offsets);
-            return;
-        }
-        offsets.values().forEach(offset -> shared.metadata().forget(offset.metadata()));
-        if (failure instanceof OffsetMetadataTooLarge) {
-            shared.metadata().refusedAsTooLarge();
-        }
-        if (failure instanceof RebalanceInProgressException) {
-            LOG.debug("Commit of {} waits for the rebalance in progress", describe(offsets));
-        } else if (System.nanoTime() - nextCommitWarningNanos < 0) {
-            commitFailuresNotLogged++;
-        } else {
-            LOG.warn("Could not commit {}; will try again{}: {}", describe(offsets), commitFailuresNotLogged == 0 ? ""
-                    : " (" + commitFailuresNotLogged + " more failures since the last such message)",
-                    failure.getMessage());
-            commitFailuresNotLogged = 0;
-            nextCommitWarningNanos = System.nanoTime() + WARN_EVERY_NANOS;
+            ledgers.answered(commit, e);
         }
     }
 
@@ -242,49 +154,18 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         }
     }
 
-    private void giveUp(TopicPartition partition) {
-        PartitionLedger ledger = ledgers.remove(partition);
-        committedMetadata.remove(partition);
-        if (ledger != null) {
-            ledger.retire();
-            shared.batches().drop(ledger);
-            shared.watch().released(ledger);
-        }
-    }
-
     private void take(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = readCommitted(partitions);
-        StringBuilder resumed = new StringBuilder();
+        StringBuilder taken = new StringBuilder();
         for (TopicPartition partition : partitions) {
-            OffsetAndMetadata offset = committed.get(partition);
-            CommitState state;
             try {
-                state = shared.metadata().read(partition, offset, shared.settingsHash());
+                taken.append(taken.isEmpty() ? "" : ", ").append(ledgers.take(partition, committed.get(partition)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptException(e);
             }
-            PartitionLedger ledger = new PartitionLedger(partition, shared.nextEpoch(), shared.settingsHash(),
-                    offset == null ? -1 : offset.offset(), state);
-            PartitionLedger previous = ledgers.put(partition, ledger);
-            if (previous != null) {
-                previous.retire();
-                shared.batches().drop(previous);
-                shared.watch().released(previous);
-            }
-            if (offset != null) {
-                committedMetadata.put(partition, offset.metadata());
-            }
-            shared.watch().owned(ledger);
-            resumed.append(resumed.isEmpty() ? "" : ", ").append(partition)
-                    .append(offset == null ? " from its start" : " from offset " + offset.offset());
-            int files = state.cuts().values().stream().mapToInt(List::size).sum();
-            if (files > 0 || !state.deadLettered().isEmpty()) {
-                resumed.append(" (").append(files).append(" files and ").append(state.deadLettered().size())
-                        .append(" dead letters of its previous owner above it)");
-            }
         }
-        LOG.info("Partitions assigned: {}", resumed);
+        LOG.info("Partitions assigned: {}", taken);
     }
 
     /** The committed offsets of {@code partitions}, asking again while the group coordinator does not answer. */
@@ -296,13 +177,6 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
                 LOG.warn("Reading the committed offsets of {} timed out; asking again", partitions);
             }
         }
-    }
-
-    private static String describe(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        StringBuilder text = new StringBuilder();
-        offsets.forEach((partition, offset) -> text.append(text.isEmpty() ? "" : ", ").append(partition)
-                .append(" at ").append(offset.offset()));
-        return text.toString();
     }
 
     // ---- subscriptions: every rebalance goes through the ledgers
@@ -455,9 +329,9 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
 
     private void beforeClose() {
         try {
-            commit(ledgers.keySet(), true);
+            commit(ledgers.partitions(), true);
         } finally {
-            new HashSet<>(ledgers.keySet()).forEach(this::giveUp);
+            new HashSet<>(ledgers.partitions()).forEach(ledgers::giveUp);
             shared.closed(this);
         }
     }
@@ -611,7 +485,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
                 commit(partitions, true);
-                partitions.forEach(ArchivingConsumer.this::giveUp);
+                partitions.forEach(ledgers::giveUp);
                 LOG.info("Partitions revoked: {}", partitions);
             }
             if (camel != null) {
@@ -622,7 +496,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             joined = false;
-            partitions.forEach(ArchivingConsumer.this::giveUp);
+            partitions.forEach(ledgers::giveUp);
             LOG.warn("Partitions lost without a chance to commit (their new owner reads them again from their last"
                     + " commit): {}", partitions);
             if (camel != null) {

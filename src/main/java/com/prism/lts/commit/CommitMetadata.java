@@ -1,18 +1,12 @@
 package com.prism.lts.commit;
 
 import java.util.UUID;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 
-import com.prism.lts.config.Backoff;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The text a {@link CommitState} travels as in a commit's metadata: inline ({@code prism1:<base64>}) while it fits
@@ -33,27 +27,25 @@ public final class CommitMetadata {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitMetadata.class);
 
-    private final S3Client s3;
-    private final String bucket;
+    private final StateObjects objects;
     private final String folder;
-    private final Backoff retry;
-    private final UnaryOperator<PutObjectRequest.Builder> stored;
-    private volatile int inlineLimit = KAFKA_DEFAULT_LIMIT;
+    private final Supplier<UUID> ids;
+    private volatile int inlineLimit;
 
     /**
-     * @param prefix  the archive's prefix in the bucket; states go under
-     *                 {@code <prefix>/_prism/commit-state/<group>/}, which Hive-style readers skip (a leading
-     *                 underscore)
-     * @param stored   how a state object is to be stored: encrypted and tagged as archive files are (a bucket
-     *                 policy may demand it), in the standard storage class (states live briefly)
+     * @param prefix the archive's prefix in the bucket; states go under {@code <prefix>/_prism/commit-state/<group>/},
+     *               which Hive-style readers skip (a leading underscore)
      */
-    public CommitMetadata(S3Client s3, String bucket, String prefix, String group, Backoff retry,
-            UnaryOperator<PutObjectRequest.Builder> stored) {
-        this.s3 = s3;
-        this.bucket = bucket;
+    public CommitMetadata(StateObjects objects, String prefix, String group) {
+        this(objects, prefix, group, UUID::randomUUID, KAFKA_DEFAULT_LIMIT);
+    }
+
+    /** @param inlineLimit the longest metadata that goes inline, to begin with */
+    CommitMetadata(StateObjects objects, String prefix, String group, Supplier<UUID> ids, int inlineLimit) {
+        this.objects = objects;
         this.folder = (prefix.isEmpty() ? "" : prefix + "/") + "_prism/commit-state/" + group + "/";
-        this.retry = retry;
-        this.stored = stored;
+        this.ids = ids;
+        this.inlineLimit = inlineLimit;
     }
 
     /** The metadata that carries {@code state} with {@code offset}; writes it to S3 first if it is too large. */
@@ -63,10 +55,8 @@ public final class CommitMetadata {
             return inline;
         }
         String key = folder + partition.topic() + "/" + partition.partition() + "/"
-                + String.format("%020d", offset) + "-" + UUID.randomUUID() + ".state";
-        byte[] bytes = state.encode(offset);
-        s3.putObject(stored.apply(PutObjectRequest.builder()).bucket(bucket).key(key)
-                .contentType("application/octet-stream").build(), RequestBody.fromBytes(bytes));
+                + String.format("%020d", offset) + "-" + ids.get() + ".state";
+        objects.put(key, state.encode(offset));
         return IN_S3 + key;
     }
 
@@ -74,7 +64,7 @@ public final class CommitMetadata {
     void refusedAsTooLarge() {
         inlineLimit = Math.max(64, inlineLimit / 2);
         LOG.warn("The Kafka broker refused commit metadata as too large (offset.metadata.max.bytes is below {}):"
-                + " states over {} characters now go to s3://{}/{}", KAFKA_DEFAULT_LIMIT, inlineLimit, bucket, folder);
+                + " states over {} characters now go to objects under {}", KAFKA_DEFAULT_LIMIT, inlineLimit, folder);
     }
 
     /**
@@ -95,7 +85,7 @@ public final class CommitMetadata {
         CommitState state;
         try {
             state = metadata.startsWith(IN_S3)
-                    ? fetch(partition, metadata.substring(IN_S3.length()), committed.offset())
+                    ? fetch(metadata.substring(IN_S3.length()), committed.offset())
                     : CommitState.fromText(metadata.substring(INLINE.length()), committed.offset());
         } catch (IllegalArgumentException e) {
             LOG.warn("The state committed with {} at {} cannot be read ({}): files cut above it may be written a"
@@ -112,35 +102,21 @@ public final class CommitMetadata {
         return state;
     }
 
-    private CommitState fetch(TopicPartition partition, String key, long offset) throws InterruptedException {
-        Backoff.Delays delays = retry.delays();
-        while (true) {
-            try {
-                return CommitState.decode(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray(), offset);
-            } catch (NoSuchKeyException e) {
-                throw new IllegalArgumentException("s3://" + bucket + "/" + key + " does not exist", e);
-            } catch (SdkException e) {
-                long delay = delays.next();
-                LOG.warn("Could not read the committed state of {} from s3://{}/{}, retrying in {} ms: {}", partition,
-                        bucket, key, delay, e.getMessage());
-                Thread.sleep(delay);
-            }
+    private CommitState fetch(String key, long offset) throws InterruptedException {
+        byte[] bytes = objects.get(key);
+        if (bytes == null) {
+            throw new IllegalArgumentException(key + " does not exist");
         }
+        return CommitState.decode(bytes, offset);
     }
 
     /**
-     * {@code metadata} is named by no commit any more (replaced by a later one, or refused): the S3 object it names,
-     * if any, can go.
+     * {@code metadata} is named by no commit any more (replaced by a later one, or refused): the object it names, if
+     * any, can go.
      */
     void forget(String metadata) {
         if (metadata != null && metadata.startsWith(IN_S3)) {
-            String key = metadata.substring(IN_S3.length());
-            try {
-                s3.deleteObject(b -> b.bucket(bucket).key(key));
-            } catch (SdkException e) {
-                LOG.warn("Could not delete the commit state s3://{}/{}, which no commit names any more: {}", bucket,
-                        key, e.getMessage());
-            }
+            objects.delete(metadata.substring(IN_S3.length()));
         }
     }
 

@@ -138,10 +138,30 @@ public final class PartitionLedger {
     }
 
     /**
+     * What becomes of the record at {@code offset} of this partition: {@code stream} is its day and writer schema,
+     * null when it cannot be archived (it is then dead-lettered, unless its previous owner did that already).
+     */
+    public Filing filing(long offset, StreamKey stream) {
+        if (retired) {
+            return Filing.GIVEN_UP;
+        }
+        synchronized (this) {
+            if (!deadLetteredBefore.isEmpty() && deadLetteredBefore.remove(offset)) {
+                return Filing.DEAD_LETTERED_BEFORE;
+            }
+            if (stream == null) {
+                return Filing.DEAD_LETTER;
+            }
+            Cut cut = previousCut(stream, offset);
+            return cut == null ? Filing.FREE : cut.done() ? Filing.ARCHIVED_BEFORE : new Filing(Filing.Kind.AGAIN, cut);
+        }
+    }
+
+    /**
      * If the partition's previous owner cut the file that the record at {@code offset} of {@code stream} belongs to:
      * that cut, which is either in S3 ({@link Cut#done()}: skip the record) or to be written again the same way.
      */
-    public synchronized Cut previousCut(StreamKey stream, long offset) {
+    private Cut previousCut(StreamKey stream, long offset) {
         if (replaying == 0) {
             return null;
         }
@@ -161,11 +181,6 @@ public final class PartitionLedger {
         return cut;
     }
 
-    /** Whether the partition's previous owner already sent the record at {@code offset} to the dead-letter topic. */
-    public synchronized boolean deadLetteredBefore(long offset) {
-        return !deadLetteredBefore.isEmpty() && deadLetteredBefore.remove(offset);
-    }
-
     /** The record at {@code offset} opened a batch, which holds it until the batch is uploaded. */
     public synchronized void opened(long offset, Cut replayOf) {
         batchStarts.add(offset);
@@ -181,11 +196,19 @@ public final class PartitionLedger {
     }
 
     /**
-     * A batch of {@code stream} from {@code first} to {@code last} is finished. Its cut is committed with the next
-     * commit; a batch cut again where the previous owner cut it already has its (committed) cut.
+     * A batch of {@code stream} from {@code first} to {@code last} is finished: its cut, committed with the next
+     * commit (a batch cut again where the previous owner cut it already has its committed cut); null when the batch
+     * must not be uploaded, because it was cut again where the previous owner cut it ({@code replayOf}) and ended
+     * short of that cut while the records up to it may still come ({@code endPassed} false).
      */
-    public synchronized Cut cut(StreamKey stream, long last, Cut replayOf) {
+    public synchronized Cut finished(StreamKey stream, long first, long last, Cut replayOf, boolean endPassed) {
         if (replayOf != null) {
+            if (last != replayOf.end && !endPassed) {
+                LOG.warn("Not uploading the batch of {} from offset {} to {} of {}: it must end at offset {}, where"
+                        + " its partition's previous owner ended it; its records stay uncommitted for the partition's"
+                        + " next owner", stream, first, last, partition, replayOf.end);
+                return null;
+            }
             openReplays.remove(replayOf);
             return replayOf;
         }
@@ -387,6 +410,34 @@ public final class PartitionLedger {
         /** How many offsets have been read but are not committed yet. */
         public long lag() {
             return next < 0 ? 0 : next - Math.max(committed, 0);
+        }
+    }
+
+    /**
+     * What becomes of a record read: {@link Kind#AGAIN} carries the cut of the previous owner's file it is gathered
+     * into again.
+     */
+    public record Filing(Kind kind, Cut cut) {
+
+        static final Filing GIVEN_UP = new Filing(Kind.GIVEN_UP, null);
+        static final Filing DEAD_LETTERED_BEFORE = new Filing(Kind.DEAD_LETTERED_BEFORE, null);
+        static final Filing DEAD_LETTER = new Filing(Kind.DEAD_LETTER, null);
+        static final Filing ARCHIVED_BEFORE = new Filing(Kind.ARCHIVED_BEFORE, null);
+        static final Filing FREE = new Filing(Kind.FREE, null);
+
+        public enum Kind {
+            /** Its partition was given up while the record was on its way: the partition's next owner reads it. */
+            GIVEN_UP,
+            /** The partition's previous owner sent it to the dead-letter topic. */
+            DEAD_LETTERED_BEFORE,
+            /** It cannot be archived: to the dead-letter topic. */
+            DEAD_LETTER,
+            /** The partition's previous owner put it in a file known to be in S3. */
+            ARCHIVED_BEFORE,
+            /** Into a batch that ends where the partition's previous owner ended its file. */
+            AGAIN,
+            /** Into a batch, cut as this owner cuts. */
+            FREE
         }
     }
 }

@@ -1,7 +1,9 @@
 package com.prism.lts.upload;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 import com.prism.lts.batch.ArchiveBatch;
@@ -19,13 +21,6 @@ import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -49,19 +44,16 @@ public final class ExistingArchiveFile {
     private static final Logger LOG = LoggerFactory.getLogger(ExistingArchiveFile.class);
     private static final int PRECONDITION_FAILED = 412;
 
-    private final S3Client s3;
+    private final ArchiveStore store;
     private final String bucket;
     private final AvroBatchWriter writer;
     private final Backoff retry;
-    private final StorageOptions storage;
 
-    public ExistingArchiveFile(S3Client s3, String bucket, AvroBatchWriter writer, Backoff retry,
-            StorageOptions storage) {
-        this.s3 = s3;
+    public ExistingArchiveFile(ArchiveStore store, String bucket, AvroBatchWriter writer, Backoff retry) {
+        this.store = store;
         this.bucket = bucket;
         this.writer = writer;
         this.retry = retry;
-        this.storage = storage;
     }
 
     /** Whether the upload failed because its key is taken. */
@@ -84,17 +76,30 @@ public final class ExistingArchiveFile {
         Message message = exchange.getMessage();
         ArchiveBatch batch = exchange.getProperty(BatchUploaded.BATCH, ArchiveBatch.class);
         ArchiveKey key = ArchiveKey.parse(message.getHeader(AWS2S3Constants.KEY, String.class)).orElseThrow();
+        Settled settled = settle(batch, key);
+        message.setHeader(AWS2S3Constants.KEY, settled.key().toString());
+        message.setBody(settled.file());
+        message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) settled.file().length);
+    }
+
+    /** Where the last of a batch's records went: the key and the file written or found there. */
+    public record Settled(ArchiveKey key, byte[] file) {
+    }
+
+    /** Settles {@code batch}, whose upload found {@code key} taken, retrying until S3 has answered. */
+    public Settled settle(ArchiveBatch batch, ArchiveKey key) throws IOException, InterruptedException {
         Backoff.Delays delays = retry.delays();
         // The file the failed upload sent, written again rather than read back from a body the upload consumed: the
         // same batch under the same key is the same bytes
         Attempt attempt = new Attempt(batch, key, writer.write(batch, key));
-        while (attempt != null) {
+        while (true) {
             try {
-                message.setHeader(AWS2S3Constants.KEY, attempt.key.toString());
-                message.setBody(attempt.file);
-                message.setHeader(AWS2S3Constants.CONTENT_LENGTH, (long) attempt.file.length);
-                attempt = settleOnce(attempt);
-            } catch (SdkException | IOException e) {
+                Attempt next = settleOnce(attempt);
+                if (next == null) {
+                    return new Settled(attempt.key, attempt.file);
+                }
+                attempt = next;
+            } catch (IOException e) {
                 long delay = delays.next();
                 LOG.warn("Could not settle s3://{}/{}, retrying in {} ms: {}", bucket, attempt.key, delay,
                         e.getMessage());
@@ -107,7 +112,7 @@ public final class ExistingArchiveFile {
     private Attempt settleOnce(Attempt attempt) throws IOException {
         Existing existing = inspect(attempt.key);
         if (existing == null) {
-            return put(attempt, PutObjectRequest.builder().ifNoneMatch("*")) ? null : attempt;
+            return put(attempt, null) ? null : attempt;
         }
         ArchiveBatch ours = attempt.batch;
         if (existing.holdsAll(ours)) {
@@ -115,7 +120,7 @@ public final class ExistingArchiveFile {
             return null;
         }
         if (existing.fromPrism() && existing.allIn(ours)) {
-            if (!put(attempt, PutObjectRequest.builder().ifMatch(existing.eTag()))) {
+            if (!put(attempt, existing.eTag())) {
                 return attempt;
             }
             LOG.info("Replaced s3://{}/{} ({} records) with {}, which holds all of them", bucket, attempt.key,
@@ -131,53 +136,39 @@ public final class ExistingArchiveFile {
         return new Attempt(rest, next, writer.write(rest, next));
     }
 
-    private boolean put(Attempt attempt, PutObjectRequest.Builder request) {
-        try {
-            s3.putObject(storage.applyTo(request).bucket(bucket).key(attempt.key.toString())
-                    .contentType(AvroBatchWriter.CONTENT_TYPE)
-                    .contentLength((long) attempt.file.length)
-                    .metadata(AvroBatchWriter.objectMetadata(attempt.batch)).build(),
-                    RequestBody.fromBytes(attempt.file));
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == PRECONDITION_FAILED) {
-                return false;
-            }
-            throw e;
-        }
+    /** Writes the attempt's file if its key is free ({@code eTag} null) or still holds the file of {@code eTag}. */
+    private boolean put(Attempt attempt, String eTag) throws IOException {
+        String key = attempt.key.toString();
+        return eTag == null
+                ? store.putIfAbsent(key, attempt.file, AvroBatchWriter.objectMetadata(attempt.batch))
+                : store.putIfMatch(key, attempt.file, AvroBatchWriter.objectMetadata(attempt.batch), eTag);
     }
 
     /**
-     * The file under {@code key}, from its header alone; null if there is none. A file that is not an Avro file, or
-     * has no Prism LTS provenance, is foreign: it holds nothing this batch can count on.
+     * The file under {@code key}; null if there is none. A file that is not an Avro file, or has no Prism LTS
+     * provenance, is foreign: it holds nothing this batch can count on.
      */
     private Existing inspect(ArchiveKey key) throws IOException {
-        ResponseInputStream<GetObjectResponse> in;
-        try {
-            in = s3.getObject(b -> b.bucket(bucket).key(key.toString()));
-        } catch (NoSuchKeyException gone) {
+        Optional<ArchiveStore.Stored> stored = store.get(key.toString());
+        if (stored.isEmpty()) {
             return null;
         }
+        String eTag = stored.get().eTag();
+        Provenance provenance;
         try {
-            String eTag = in.response().eTag();
-            Provenance provenance;
-            try {
-                if (in.response().contentLength() < 4) {
-                    throw new InvalidAvroMagicException("shorter than an Avro header");
-                }
-                provenance = Provenance.of(new DataFileStream<>(in, new GenericDatumReader<>()));
-            } catch (InvalidAvroMagicException | IllegalArgumentException | AvroRuntimeException foreign) {
-                return new Existing(eTag, Set.of(), false);
+            if (stored.get().bytes().length < 4) {
+                throw new InvalidAvroMagicException("shorter than an Avro header");
             }
-            Set<Record> records = new HashSet<>();
-            for (int i = 0; i < provenance.offsets().length; i++) {
-                records.add(new Record(provenance.offsets()[i], provenance.timestamps()[i]));
-            }
-            return new Existing(eTag, records, true);
-        } finally {
-            in.abort();
-            in.close();
+            provenance = Provenance.of(new DataFileStream<>(new ByteArrayInputStream(stored.get().bytes()),
+                    new GenericDatumReader<>()));
+        } catch (InvalidAvroMagicException | IllegalArgumentException | AvroRuntimeException foreign) {
+            return new Existing(eTag, Set.of(), false);
         }
+        Set<Record> records = new HashSet<>();
+        for (int i = 0; i < provenance.offsets().length; i++) {
+            records.add(new Record(provenance.offsets()[i], provenance.timestamps()[i]));
+        }
+        return new Existing(eTag, records, true);
     }
 
     private record Attempt(ArchiveBatch batch, ArchiveKey key, byte[] file) {

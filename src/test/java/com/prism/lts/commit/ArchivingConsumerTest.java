@@ -53,7 +53,8 @@ class ArchivingConsumerTest {
         kafka = EmbeddedKafka.start();
         s3 = EmbeddedS3.start();
         s3.createBucket(BUCKET);
-        metadata = new CommitMetadata(s3.client(), BUCKET, "topics", "g", new Backoff(10, 100), put -> put);
+        metadata = new CommitMetadata(new S3StateObjects(s3.client(), BUCKET, new Backoff(10, 100), put -> put),
+                "topics", "g");
     }
 
     @AfterAll
@@ -79,12 +80,12 @@ class ArchivingConsumerTest {
             consumer.commitAsync();
             awaitCommitted(consumer, group, topic, 4);
 
-            PartitionLedger.Cut first = partition.cut(JAN_4, 4, null);
+            PartitionLedger.Cut first = partition.finished(JAN_4, 4, 4, null, false);
             awaitCommit(consumer, first);
             assertThat(kafka.committed(group, topic)).containsEntry(0, 4L);
             partition.uploaded(4, first);
             awaitCommitted(consumer, group, topic, 7);
-            PartitionLedger.Cut second = partition.cut(JAN_4, 7, null);
+            PartitionLedger.Cut second = partition.finished(JAN_4, 7, 7, null, false);
             awaitCommit(consumer, second);
             partition.uploaded(7, second);
         }
@@ -104,7 +105,8 @@ class ArchivingConsumerTest {
             partition.opened(1, null);
             partition.deadLettered(4);
             partition.released(0, 5);
-            PartitionLedger.Cut uploaded = partition.cut(new StreamKey(LocalDate.of(2018, 1, 5), "1"), 2, null);
+            PartitionLedger.Cut uploaded = partition.finished(new StreamKey(LocalDate.of(2018, 1, 5), "1"), 1, 2, null,
+                    false);
             awaitCommit(first, uploaded);
             partition.uploaded(1, uploaded);
         }
@@ -116,8 +118,9 @@ class ArchivingConsumerTest {
                 return !next.ledgers().isEmpty();
             });
             PartitionLedger partition = only(next);
-            assertThat(partition.previousCut(new StreamKey(LocalDate.of(2018, 1, 5), "1"), 2).done()).isTrue();
-            assertThat(partition.deadLetteredBefore(4)).isTrue();
+            assertThat(partition.filing(2, new StreamKey(LocalDate.of(2018, 1, 5), "1")).kind())
+                    .isEqualTo(PartitionLedger.Filing.Kind.ARCHIVED_BEFORE);
+            assertThat(partition.filing(4, JAN_4).kind()).isEqualTo(PartitionLedger.Filing.Kind.DEAD_LETTERED_BEFORE);
         }
     }
 
@@ -142,7 +145,7 @@ class ArchivingConsumerTest {
                 successor.poll(Duration.ofMillis(100));
                 return !successor.ledgers().isEmpty();
             });
-            PartitionLedger.Cut late = partition.cut(JAN_4, 2, null);
+            PartitionLedger.Cut late = partition.finished(JAN_4, 2, 2, null, false);
             awaitCommit(zombie, late);
 
             assertThat(late.committed().toCompletableFuture().join()).as("the zombie's batch must not be uploaded")
@@ -203,8 +206,8 @@ class ArchivingConsumerTest {
                     partition.opened(offset, null);
                     partition.released(offset, offset);
                     if (offset > 0) {
-                        cuts.add(partition.cut(new StreamKey(LocalDate.of(2000, 1, 1).plusDays(offset), "1"), offset,
-                                null));
+                        cuts.add(partition.finished(new StreamKey(LocalDate.of(2000, 1, 1).plusDays(offset), "1"),
+                                offset, offset, null, false));
                     }
                     polled++;
                 }
@@ -220,7 +223,7 @@ class ArchivingConsumerTest {
                 awaitCommit(consumer, cuts.get(day - 1));
                 partition.uploaded(day, cuts.get(day - 1));
             }
-            PartitionLedger.Cut last = partition.cut(JAN_4, 0, null);
+            PartitionLedger.Cut last = partition.finished(JAN_4, 0, 0, null, false);
             awaitCommit(consumer, last);
             partition.uploaded(0, last);
             awaitCommitted(consumer, group, topic, days + 1);

@@ -56,12 +56,12 @@ class PartitionLedgerTest {
         ledger.opened(101, null);
         ledger.released(100, 104);
 
-        PartitionLedger.Cut tuesday = ledger.cut(JAN_5, 103, null);
+        PartitionLedger.Cut tuesday = ledger.finished(JAN_5, 103, 103, null, false);
         commit(ledger);
         ledger.uploaded(101, tuesday);
 
         assertThat(due(ledger).offset()).as("Monday's batch, still open, holds the commit back").isEqualTo(100);
-        PartitionLedger.Cut monday = ledger.cut(JAN_4, 104, null);
+        PartitionLedger.Cut monday = ledger.finished(JAN_4, 104, 104, null, false);
         commit(ledger);
         ledger.uploaded(100, monday);
         assertThat(due(ledger).offset()).as("every record read is in S3").isEqualTo(105);
@@ -71,7 +71,7 @@ class PartitionLedgerTest {
     void a_poll_whose_route_failed_stays_held_until_a_restart_reads_it_again() {
         poll(ledger, 10, 11, 12);
         ledger.opened(12, null);
-        PartitionLedger.Cut cut = ledger.cut(JAN_4, 12, null);
+        PartitionLedger.Cut cut = ledger.finished(JAN_4, 12, 12, null, false);
         commit(ledger);
         ledger.uploaded(12, cut);
         // the route failed on its way: the poll is never released
@@ -89,7 +89,7 @@ class PartitionLedgerTest {
         poll(ledger, 0, 1, 2);
         ledger.opened(0, null);
         ledger.released(0, 2);
-        PartitionLedger.Cut cut = ledger.cut(JAN_4, 2, null);
+        PartitionLedger.Cut cut = ledger.finished(JAN_4, 2, 2, null, false);
 
         PartitionLedger.Snapshot snapshot = ledger.due(false);
         assertThat(snapshot).as("a cut is committed at once, whatever the commit interval").isNotNull();
@@ -109,7 +109,7 @@ class PartitionLedgerTest {
         ledger.opened(0, null);
         ledger.opened(1, null);
         ledger.released(0, 3);
-        PartitionLedger.Cut tuesday = ledger.cut(JAN_5, 3, null);
+        PartitionLedger.Cut tuesday = ledger.finished(JAN_5, 3, 3, null, false);
         commit(ledger);
         ledger.uploaded(1, tuesday);
 
@@ -134,16 +134,16 @@ class PartitionLedgerTest {
         poll(ledger, 0, 1);
         ledger.opened(0, null);
         ledger.opened(1, null);
-        PartitionLedger.Cut committed = ledger.cut(JAN_4, 0, null);
+        PartitionLedger.Cut committed = ledger.finished(JAN_4, 0, 0, null, false);
         commit(ledger);
-        PartitionLedger.Cut uncommitted = ledger.cut(JAN_5, 1, null);
+        PartitionLedger.Cut uncommitted = ledger.finished(JAN_5, 1, 1, null, false);
 
         ledger.retire();
 
         assertThat(committed.committed().toCompletableFuture().join()).isTrue();
         assertThat(uncommitted.committed().toCompletableFuture().join()).as("its batch must not be uploaded")
                 .isFalse();
-        assertThat(ledger.cut(JAN_5, 7, null).committed().toCompletableFuture().join()).as("cut after giving up")
+        assertThat(ledger.finished(JAN_5, 7, 7, null, false).committed().toCompletableFuture().join()).as("cut after giving up")
                 .isFalse();
         assertThat(ledger.due(true)).isNull();
     }
@@ -157,16 +157,15 @@ class PartitionLedgerTest {
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, 100, previous);
         poll(next, LongStream.rangeClosed(100, 120).toArray());
 
-        assertThat(next.previousCut(JAN_4, 100).done()).isTrue();
-        assertThat(next.previousCut(JAN_4, 104).done()).isTrue();
-        assertThat(next.deadLetteredBefore(105)).isTrue();
-        assertThat(next.deadLetteredBefore(106)).isFalse();
-        PartitionLedger.Cut again = next.previousCut(JAN_4, 106);
+        assertThat(next.filing(100, JAN_4).kind()).isEqualTo(PartitionLedger.Filing.Kind.ARCHIVED_BEFORE);
+        assertThat(next.filing(104, JAN_4).kind()).isEqualTo(PartitionLedger.Filing.Kind.ARCHIVED_BEFORE);
+        assertThat(next.filing(105, null).kind()).isEqualTo(PartitionLedger.Filing.Kind.DEAD_LETTERED_BEFORE);
+        PartitionLedger.Cut again = next.filing(106, JAN_4).cut();
         assertThat(again.done()).isFalse();
         assertThat(again.end()).isEqualTo(110);
-        assertThat(next.previousCut(JAN_5, 107)).as("another day: cut freely").isNull();
-        assertThat(next.previousCut(JAN_4, 110)).isSameAs(again);
-        assertThat(next.previousCut(JAN_4, 111)).as("past the last recorded cut: cut freely").isNull();
+        assertThat(next.filing(107, JAN_5).cut()).as("another day: cut freely").isNull();
+        assertThat(next.filing(110, JAN_4).cut()).isSameAs(again);
+        assertThat(next.filing(111, JAN_4).cut()).as("past the last recorded cut: cut freely").isNull();
     }
 
     @Test
@@ -175,18 +174,18 @@ class PartitionLedgerTest {
                 JAN_4, List.of(new CommitState.Cut(110, false)))), new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, 100, previous);
         poll(next, 100, 101, 110);
-        PartitionLedger.Cut again = next.previousCut(JAN_4, 100);
+        PartitionLedger.Cut again = next.filing(100, JAN_4).cut();
         next.opened(100, again);
         next.opened(101, null);
-        PartitionLedger.Cut tuesday = next.cut(JAN_5, 101, null);
-        next.previousCut(JAN_4, 110);
+        PartitionLedger.Cut tuesday = next.finished(JAN_5, 101, 101, null, false);
+        next.filing(110, JAN_4).cut();
         next.released(100, 110);
 
         assertThat(next.due(false).state().cuts()).as("its own new cut, and the previous owner's still ahead")
                 .isEqualTo(Map.of(JAN_4, List.of(new CommitState.Cut(110, false)),
                         JAN_5, List.of(new CommitState.Cut(101, false))));
         commit(next);
-        assertThat(next.cut(JAN_4, 110, again)).as("a previous owner's cut is committed already").isSameAs(again);
+        assertThat(next.finished(JAN_4, 110, 110, again, false)).as("a previous owner's cut is committed already").isSameAs(again);
         next.uploaded(100, again);
         next.uploaded(101, tuesday);
         PartitionLedger.Snapshot all = next.due(true);
@@ -200,7 +199,7 @@ class PartitionLedgerTest {
                 JAN_4, List.of(new CommitState.Cut(105, false)))), new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, 100, previous);
         poll(next, 100, 101, 107);
-        PartitionLedger.Cut again = next.previousCut(JAN_4, 100);
+        PartitionLedger.Cut again = next.filing(100, JAN_4).cut();
         next.opened(100, again);
 
         assertThat(next.passedReplays()).isEmpty();

@@ -60,8 +60,8 @@ class ExistingArchiveFileTest {
     @BeforeEach
     void ownPrefix(TestInfo test) {
         prefix = test.getTestMethod().orElseThrow().getName();
-        existing = new ExistingArchiveFile(s3.client(), BUCKET, new AvroBatchWriter("deflate"),
-                new Backoff(10, 100), StorageOptions.DEFAULT);
+        existing = new ExistingArchiveFile(new S3ArchiveStore(s3.client(), BUCKET, StorageOptions.DEFAULT), BUCKET,
+                new AvroBatchWriter("deflate"), new Backoff(10, 100));
     }
 
     @Test

@@ -71,8 +71,8 @@ class StorageOptionsTest {
     @Test
     void a_file_that_replaces_one_on_a_taken_key_is_stored_in_the_configured_storage_class() throws Exception {
         StorageOptions storage = new StorageOptions("GLACIER_IR", Optional.empty(), Optional.empty(), Map.of());
-        ExistingArchiveFile existing = new ExistingArchiveFile(TESTBED.s3().client(), Testbed.BUCKET,
-                new AvroBatchWriter("deflate"), new Backoff(10, 100), storage);
+        ExistingArchiveFile existing = new ExistingArchiveFile(new S3ArchiveStore(TESTBED.s3().client(),
+                Testbed.BUCKET, storage), Testbed.BUCKET, new AvroBatchWriter("deflate"), new Backoff(10, 100));
         Exchange smaller = written(100, 101);
         String key = smaller.getMessage().getHeader(AWS2S3Constants.KEY, String.class);
         TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(key),
