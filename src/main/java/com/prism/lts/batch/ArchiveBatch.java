@@ -82,7 +82,8 @@ public final class ArchiveBatch {
         return subset.size == 0 ? Optional.empty() : Optional.of(subset);
     }
 
-    void add(ArchiveRecord record) {
+    /** Adds the next record of the batch's stream, in offset order. */
+    public void add(ArchiveRecord record) {
         add(record.offset(), record.timestamp(), record.kafka().timestampType(), record.key(),
                 record.kafka().headers(), record.event().datum(), record.event().offset(), record.event().length());
     }

@@ -1,0 +1,123 @@
+package com.prism.lts.commit;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.prism.lts.upload.ArchiveStore;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The bucket of the ledger simulation: archive files under their keys, with S3's conditional writes, and the commit
+ * states too large for Kafka's metadata ({@link #states()}). It watches the one thing S3 itself must never be made to do: replace a file
+ * by one that lacks some of its records.
+ */
+final class SimulatedBucket implements ArchiveStore {
+
+    private final Map<String, Stored> files = new TreeMap<>();
+    private final Map<String, byte[]> states = new HashMap<>();
+    private final Map<String, List<Long>> uidsByETag = new HashMap<>();
+    private final List<String> violations;
+    private int eTags;
+
+    SimulatedBucket(List<String> violations) {
+        this.violations = violations;
+    }
+
+    @Override
+    public Optional<Stored> get(String key) {
+        return Optional.ofNullable(files.get(key));
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] file, Map<String, String> metadata) {
+        if (files.containsKey(key)) {
+            return false;
+        }
+        files.put(key, new Stored(file, "etag-" + ++eTags));
+        return true;
+    }
+
+    @Override
+    public boolean putIfMatch(String key, byte[] file, Map<String, String> metadata, String eTag) {
+        Stored existing = files.get(key);
+        if (existing == null || !existing.eTag().equals(eTag)) {
+            return false;
+        }
+        Stored replacement = new Stored(file, "etag-" + ++eTags);
+        Set<Long> lacking = new HashSet<>(uids(existing));
+        lacking.removeAll(uids(replacement));
+        if (!lacking.isEmpty()) {
+            violations.add("s3://" + key + " was replaced by a file that lacks records " + lacking);
+        }
+        files.put(key, replacement);
+        return true;
+    }
+
+    /** Every archive file's key and the records (uids) it holds. */
+    Map<String, List<Long>> contents() {
+        Map<String, List<Long>> contents = new TreeMap<>();
+        files.forEach((key, stored) -> contents.put(key, uids(stored)));
+        return contents;
+    }
+
+    /** How many files hold each record. */
+    Map<Long, Integer> copies() {
+        Map<Long, Integer> copies = new HashMap<>();
+        files.values().forEach(stored -> uids(stored).forEach(uid -> copies.merge(uid, 1, Integer::sum)));
+        return copies;
+    }
+
+    private List<Long> uids(Stored stored) {
+        return uidsByETag.computeIfAbsent(stored.eTag(), tag -> read(stored.bytes()));
+    }
+
+    private static List<Long> read(byte[] file) {
+        List<Long> uids = new ArrayList<>();
+        try (DataFileStream<GenericRecord> records = new DataFileStream<>(new ByteArrayInputStream(file),
+                new GenericDatumReader<>())) {
+            for (GenericRecord record : records) {
+                uids.add((Long) record.get("uid"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return uids;
+    }
+
+    // ---- commit states
+
+    /** The commit states kept in the bucket. */
+    StateObjects states() {
+        return new StateObjects() {
+            @Override
+            public void put(String key, byte[] bytes) {
+                states.put(key, bytes);
+            }
+
+            @Override
+            public byte[] get(String key) {
+                return states.get(key);
+            }
+
+            @Override
+            public void delete(String key) {
+                states.remove(key);
+            }
+        };
+    }
+
+    int stateObjects() {
+        return states.size();
+    }
+}
