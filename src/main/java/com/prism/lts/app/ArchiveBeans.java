@@ -14,6 +14,7 @@ import com.prism.lts.batch.SkipArchived;
 import com.prism.lts.commit.ArchivingConsumerFactory;
 import com.prism.lts.commit.CommitMetadata;
 import com.prism.lts.commit.Poll;
+import com.prism.lts.commit.PollFailures;
 import com.prism.lts.commit.PolledRecords;
 import com.prism.lts.commit.S3StateObjects;
 import com.prism.lts.config.ArchiveSettings;
@@ -64,7 +65,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Reads the settings and binds the beans the routes refer to by name. A route in {@code routes/} may use any of them:
- * {@code archivingConsumers}, {@code polledRecords}, {@code decodeEvent}, {@code chooseDay}, {@code skipArchived},
+ * {@code archivingConsumers}, {@code polledRecords}, {@code pollFailures}, {@code decodeEvent}, {@code chooseDay}, {@code skipArchived},
  * {@code deadLetters}, {@code rejectedRecords}, {@code daySlices}, {@code dayBatches}, {@code dayBatchesController},
  * {@code dayBatchRepository}, {@code makeRoom}, {@code batchFull}, {@code batchTimeout}, {@code releasePoll},
  * {@code uploadThreads}, {@code awaitCommit}, {@code archiveKey} (the expression of a batch's
@@ -105,13 +106,14 @@ public final class ArchiveBeans implements CamelConfiguration {
                 new CommitMetadata(new S3StateObjects(s3, settings.bucket(), settings.retry(),
                         storage.inStandardClass()::applyTo), settings.prefix(), settings.groupId()),
                 dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
-                settings.commitIntervalMs());
+                settings.commitIntervalMs(), settings.retry());
         AvroBatchWriter writer = new AvroBatchWriter(settings.codec());
 
         registry.bind("archiveSettings", settings);
         registry.bind("archiveMetrics", metrics);
         registry.bind("archivingConsumers", consumers);
         registry.bind("polledRecords", new PolledRecords());
+        registry.bind("pollFailures", new PollFailures(metrics));
         registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context), settings.retry()));
         registry.bind("chooseDay", new ChooseDay(metricDate));
         registry.bind("skipArchived", new SkipArchived());

@@ -8,6 +8,7 @@ import java.util.function.IntPredicate;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.commit.StreamKey;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.record.TimestampType;
 
@@ -28,6 +29,7 @@ public final class ArchiveBatch {
     private final String schemaId;
     private final Schema schema;
     private final PartitionLedger ledger;
+    private final Uuid topicId;
     private final PartitionLedger.Cut previousCut;
     private final long openedAtNanos;
     private PartitionLedger.Cut cut;
@@ -52,6 +54,7 @@ public final class ArchiveBatch {
         this.schemaId = first.event().schemaId();
         this.schema = first.event().writerSchema();
         this.ledger = first.ledger();
+        this.topicId = ledger.topicId();
         this.previousCut = first.previousCut();
         this.openedAtNanos = openedAtNanos;
         add(first);
@@ -65,6 +68,7 @@ public final class ArchiveBatch {
         this.schemaId = source.schemaId;
         this.schema = source.schema;
         this.ledger = source.ledger;
+        this.topicId = source.topicId;
         this.previousCut = source.previousCut;
         this.openedAtNanos = source.openedAtNanos;
         this.cut = source.cut;
@@ -139,6 +143,19 @@ public final class ArchiveBatch {
 
     public PartitionLedger ledger() {
         return ledger;
+    }
+
+    /** The id of the topic incarnation its records were read from, null if it is not known. */
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    /**
+     * The offset its file's key names: its first record's, or for a batch gathering a previous owner's file again, the
+     * first offset of that file (the same, unless that record is gone).
+     */
+    public long keyOffset() {
+        return previousCut == null ? firstOffset() : previousCut.first();
     }
 
     public StreamKey stream() {

@@ -69,7 +69,7 @@ public record ArchiveRecord(ConsumerRecord<?, ?> kafka, LocalDate day, DecodedEv
     }
 
     /** Whether {@code batchKey} is that of a batch gathering again a file its partition's previous owner cut. */
-    static boolean isCutAgain(String batchKey) {
+    public static boolean isCutAgain(String batchKey) {
         return batchKey.contains(UNTIL);
     }
 }

@@ -70,15 +70,24 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
         return controller;
     }
 
-    /** How many more records the open batch {@code key} takes; the flush size when none is open. */
+    /**
+     * How many more records the open batch {@code key} takes; the flush size when none is open. A batch gathering a
+     * previous owner's file again takes every record of that file, however many: it must end where that file ends.
+     */
     public synchronized int roomIn(String key) {
+        if (ArchiveRecord.isCutAgain(key)) {
+            return Integer.MAX_VALUE;
+        }
         ArchiveBatch batch = open.get(key);
         return batch == null || batch.size() >= flushSize ? flushSize : flushSize - batch.size();
     }
 
-    /** The aggregator's completion predicate: a batch is finished at the flush size. */
+    /** The aggregator's completion predicate: a batch is finished at the flush size (not one that ends at a cut). */
     public Predicate full() {
-        return batchExchange -> batchExchange.getMessage().getBody(ArchiveBatch.class).size() >= flushSize;
+        return batchExchange -> {
+            ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
+            return batch.previousCut() == null && batch.size() >= flushSize;
+        };
     }
 
     @Override

@@ -92,7 +92,10 @@ public final class DaySlices extends ExpressionAdapter {
         message.setHeader(ChooseDay.DAY_HEADER, first.day().toString());
         message.setHeader(KafkaConstants.TOPIC, first.topic());
         message.setHeader(KafkaConstants.PARTITION, first.partition());
-        message.setHeader(KafkaConstants.OFFSET, first.offset());
+        // a batch gathering a previous owner's file again is written under that file's key, even if its first record
+        // is gone (compacted away)
+        message.setHeader(KafkaConstants.OFFSET, first.previousCut() == null ? first.offset()
+                : first.previousCut().first());
         return message;
     }
 }

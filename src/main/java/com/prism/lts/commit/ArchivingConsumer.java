@@ -58,36 +58,127 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     /** How long a poll waits while fetching is paused for uploads: to resume soon after they are done. */
     private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
 
+    /** How often the ids of the topics read are checked: a topic deleted and created again is noticed this soon. */
+    private static final long TOPIC_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
+
     private final Consumer<Object, Object> delegate;
     private final ArchivingConsumerFactory shared;
     private final ConsumerLedgers ledgers;
+    private final TopicIds topicIds;
+    private final Set<TopicPartition> pausedToRetry = new HashSet<>();
+    private long nextTopicCheckNanos = System.nanoTime();
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
     private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
     private boolean pausedForUploads;
     private volatile boolean joined;
 
-    ArchivingConsumer(Consumer<Object, Object> delegate, ArchivingConsumerFactory shared) {
+    ArchivingConsumer(Consumer<Object, Object> delegate, ArchivingConsumerFactory shared, TopicIds topicIds) {
         this.delegate = delegate;
         this.shared = shared;
+        this.topicIds = topicIds;
         this.ledgers = new ConsumerLedgers(shared.metadata(), shared.batches(), shared.watch(), shared.settingsHash(),
-                shared.commitIntervalNanos(), System::nanoTime, shared::nextEpoch);
+                shared.commitIntervalNanos(), shared.retry(), System::nanoTime, shared::nextEpoch);
     }
 
     @Override
     public ConsumerRecords<Object, Object> poll(Duration timeout) {
         commit(ledgers.partitions(), false);
-        ledgers.finishPassedReplays();
+        ledgers.finishPassedReplays(this::caughtUp);
+        checkTopicIds();
+        readAgain(ledgers.rewinds());
+        pauseToRetry();
         pauseWhileUploadsPileUp();
-        ConsumerRecords<Object, Object> records = delegate.poll(shortest(timeout,
+        ConsumerRecords<Object, Object> polled = delegate.poll(shortest(timeout,
                 ledgers.commitInFlight() ? WHILE_COMMITTING : pausedForUploads ? WHILE_PAUSED : timeout));
-        for (TopicPartition partition : records.partitions()) {
-            ledgers.hold(partition, records.records(partition));
+        ConsumerRecords<Object, Object> records = polled;
+        for (TopicPartition partition : polled.partitions()) {
+            if (!ledgers.hold(partition, polled.records(partition))) {
+                records = without(records, partition);
+            }
         }
         shared.watch().polled(records.count());
         lastPoll = records;
         cursors.clear();
         return records;
+    }
+
+    /** Whether this consumer has read {@code partition} to the end of its log. */
+    private boolean caughtUp(TopicPartition partition) {
+        OptionalLong lag = delegate.currentLag(partition);
+        return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
+    /** The records of a poll but those of {@code partition}, which must not be routed. */
+    private static ConsumerRecords<Object, Object> without(ConsumerRecords<Object, Object> records,
+            TopicPartition partition) {
+        Map<TopicPartition, List<ConsumerRecord<Object, Object>>> kept = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>(records.nextOffsets());
+        for (TopicPartition other : records.partitions()) {
+            if (!other.equals(partition)) {
+                kept.put(other, records.records(other));
+            }
+        }
+        next.remove(partition);
+        return new ConsumerRecords<>(kept, next);
+    }
+
+    /** About once a second: a topic deleted and created again under the same name is read from its start. */
+    private void checkTopicIds() {
+        long now = System.nanoTime();
+        if (now - nextTopicCheckNanos < 0 || ledgers.partitions().isEmpty()) {
+            return;
+        }
+        nextTopicCheckNanos = now + TOPIC_CHECK_NANOS;
+        topicIds.of(topics(ledgers.partitions())).forEach(ledgers::topicId);
+    }
+
+    /**
+     * The partitions whose ledgers were given up (a failed route step, a read position moved back, a topic created
+     * again) are read again with new ledgers, from where {@link ConsumerLedgers#restart} says.
+     */
+    private void readAgain(List<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = readCommitted(partitions);
+        Map<String, Uuid> ids = topicIds.of(topics(partitions));
+        for (TopicPartition partition : partitions) {
+            long from;
+            try {
+                from = ledgers.restart(partition, committed.get(partition), ids.get(partition.topic()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+            if (from == ConsumerLedgers.FROM_ITS_START) {
+                delegate.seekToBeginning(List.of(partition));
+            } else {
+                delegate.seek(partition, from);
+            }
+        }
+    }
+
+    /** Partitions whose route failed are paused until their retry is due. */
+    private void pauseToRetry() {
+        Set<TopicPartition> waiting = ledgers.waitingToRetry();
+        Set<TopicPartition> resumed = new HashSet<>(pausedToRetry);
+        resumed.removeAll(waiting);
+        resumed.removeAll(pausedByCamel);
+        pausedToRetry.clear();
+        pausedToRetry.addAll(waiting);
+        if (!waiting.isEmpty()) {
+            delegate.pause(waiting);
+        }
+        if (!resumed.isEmpty() && !pausedForUploads) {
+            delegate.resume(resumed);
+        }
+    }
+
+    private static Set<String> topics(Collection<TopicPartition> partitions) {
+        Set<String> topics = new HashSet<>();
+        partitions.forEach(partition -> topics.add(partition.topic()));
+        return topics;
     }
 
     private static Duration shortest(Duration a, Duration b) {
@@ -150,22 +241,27 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
             pausedForUploads = false;
             Set<TopicPartition> resumed = new HashSet<>(delegate.assignment());
             resumed.removeAll(pausedByCamel);
+            resumed.removeAll(pausedToRetry);
             delegate.resume(resumed);
         }
     }
 
     private void take(Collection<TopicPartition> partitions) {
         Map<TopicPartition, OffsetAndMetadata> committed = readCommitted(partitions);
-        StringBuilder taken = new StringBuilder();
+        Map<String, Uuid> ids = topicIds.of(topics(partitions));
         for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = committed.get(partition);
+            long from;
             try {
-                taken.append(taken.isEmpty() ? "" : ", ").append(ledgers.take(partition, committed.get(partition)));
+                from = ledgers.take(partition, offset, ids.get(partition.topic()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptException(e);
             }
+            if (from == ConsumerLedgers.FROM_ITS_START && offset != null) {
+                delegate.seekToBeginning(List.of(partition));
+            }
         }
-        LOG.info("Partitions assigned: {}", taken);
     }
 
     /** The committed offsets of {@code partitions}, asking again while the group coordinator does not answer. */
@@ -302,7 +398,9 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     public void resume(Collection<TopicPartition> partitions) {
         pausedByCamel.removeAll(partitions);
         if (!pausedForUploads) {
-            delegate.resume(partitions);
+            Set<TopicPartition> resumed = new HashSet<>(partitions);
+            resumed.removeAll(pausedToRetry);
+            delegate.resume(resumed);
         }
     }
 
@@ -332,6 +430,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
             commit(ledgers.partitions(), true);
         } finally {
             new HashSet<>(ledgers.partitions()).forEach(ledgers::giveUp);
+            topicIds.close();
             shared.closed(this);
         }
     }

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.prism.lts.config.Backoff;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,6 +26,7 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
     private final int settingsHash;
     private final int maxWaitingUploads;
     private final long commitIntervalNanos;
+    private final Backoff retry;
     private final AtomicInteger epochs = new AtomicInteger();
     private final Set<ArchivingConsumer> live = ConcurrentHashMap.newKeySet();
     /** The member id given to each consumer's properties (by identity: camel-kafka makes one set per consumer). */
@@ -33,21 +35,24 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
     /**
      * @param settingsHash what decides how records are filed ({@code ArchiveSettings#decisionHash()}): a committed
      *                     state from a replica with another one is not followed
+     * @param retry        how long a partition whose route failed waits before it is read again
      */
     public ArchivingConsumerFactory(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch,
-            int settingsHash, int maxWaitingUploads, long commitIntervalMs) {
+            int settingsHash, int maxWaitingUploads, long commitIntervalMs, Backoff retry) {
         this.metadata = metadata;
         this.batches = batches;
         this.watch = watch;
         this.settingsHash = settingsHash;
         this.maxWaitingUploads = maxWaitingUploads;
         this.commitIntervalNanos = commitIntervalMs * 1_000_000;
+        this.retry = retry;
     }
 
     @Override
     public Consumer getConsumer(Properties properties) {
         staticMember(properties);
-        ArchivingConsumer consumer = new ArchivingConsumer(new KafkaConsumer<>(properties), this);
+        ArchivingConsumer consumer = new ArchivingConsumer(new KafkaConsumer<>(properties), this,
+                new TopicIds(properties));
         live.add(consumer);
         return consumer;
     }
@@ -111,6 +116,10 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
 
     long commitIntervalNanos() {
         return commitIntervalNanos;
+    }
+
+    Backoff retry() {
+        return retry;
     }
 
     int nextEpoch() {

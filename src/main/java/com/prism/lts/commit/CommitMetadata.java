@@ -1,10 +1,12 @@
 package com.prism.lts.commit;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * The text a {@link CommitState} travels as in a commit's metadata: inline ({@code prism1:<base64>}) while it fits
  * the broker's {@code offset.metadata.max.bytes}, otherwise in an S3 object of its own that the metadata names
  * ({@code prism1:s3:<key>}). The object is written before the commit that names it, under a new key each time, so
- * a commit refused to a replica that lost the partition names nothing that matters; the object a successful commit
- * replaces is deleted.
+ * a commit refused to a replica that lost the partition names nothing that matters. {@link ConsumerLedgers} deletes
+ * an object once a later commit that does not name it has succeeded.
  * <p>
  * Thousands of days open at once in one partition (years of history in random order) are what outgrow the
  * metadata: about 6 bytes per day with a file above the committed offset.
@@ -69,18 +71,21 @@ public final class CommitMetadata {
 
     /**
      * The state committed with {@code committed}, or an empty one when there is none or it was written by an owner
-     * that files records differently ({@code settingsHash}). Retries S3 until it answers.
+     * that files records differently ({@code settingsHash}). A state of another incarnation of the topic than
+     * {@code topicId} is returned as it is, for the caller to see that it describes other records. Retries S3 until it
+     * answers.
      */
-    CommitState read(TopicPartition partition, OffsetAndMetadata committed, int settingsHash)
+    CommitState read(TopicPartition partition, OffsetAndMetadata committed, int settingsHash, Uuid topicId)
             throws InterruptedException {
         String metadata = committed == null ? "" : committed.metadata();
+        CommitState none = CommitState.empty(settingsHash, null);
         if (metadata == null || metadata.isEmpty()) {
-            return CommitState.empty(settingsHash);
+            return none;
         }
         if (!metadata.startsWith(INLINE)) {
             LOG.warn("{} was committed at {} without a Prism LTS state (metadata '{}'): files cut above it by its"
                     + " previous owner may be written a second time", partition, committed.offset(), abbreviate(metadata));
-            return CommitState.empty(settingsHash);
+            return none;
         }
         CommitState state;
         try {
@@ -90,14 +95,17 @@ public final class CommitMetadata {
         } catch (IllegalArgumentException e) {
             LOG.warn("The state committed with {} at {} cannot be read ({}): files cut above it may be written a"
                     + " second time", partition, committed.offset(), e.getMessage());
-            return CommitState.empty(settingsHash);
+            return none;
+        }
+        if (state.topicId() != null && topicId != null && !state.topicId().equals(topicId)) {
+            return state;
         }
         if (state.settingsHash() != settingsHash) {
             LOG.warn("{} was committed at {} by a replica that files records differently (another"
                     + " prism.metric-date.*, prism.flush.size or prism.decoder): records above it are archived again"
                     + " as this replica files them, and some may then be archived twice; none is lost",
                     partition, committed.offset());
-            return CommitState.empty(settingsHash);
+            return CommitState.empty(settingsHash, state.topicId());
         }
         return state;
     }
@@ -110,14 +118,14 @@ public final class CommitMetadata {
         return CommitState.decode(bytes, offset);
     }
 
-    /**
-     * {@code metadata} is named by no commit any more (replaced by a later one, or refused): the object it names, if
-     * any, can go.
-     */
-    void forget(String metadata) {
-        if (metadata != null && metadata.startsWith(IN_S3)) {
-            objects.delete(metadata.substring(IN_S3.length()));
-        }
+    /** The key of the object that commit metadata {@code text} names, if it names one. */
+    static Optional<String> objectOf(String text) {
+        return text != null && text.startsWith(IN_S3) ? Optional.of(text.substring(IN_S3.length())) : Optional.empty();
+    }
+
+    /** The state object under {@code key} is named by no commit any more (replaced by a later one, or refused). */
+    void forget(String key) {
+        objects.delete(key);
     }
 
     private static String abbreviate(String text) {

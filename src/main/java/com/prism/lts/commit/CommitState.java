@@ -19,40 +19,50 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.common.Uuid;
 
 /**
  * What a partition's next owner cannot work out from the records themselves, committed with the offset in its
- * metadata: where each file above the committed offset ends, whether it is known to be in S3, and which records above
- * it went to the dead-letter topic.
+ * metadata: which files above the committed offset exist or are being written, each by its first and last offset,
+ * whether it is known to be in S3, and which records above it went to the dead-letter topic.
  * <p>
  * Files cut at the flush size can be cut again from where they start, but files cut by time (quiet period, maximum
  * age, too many open batches, a stop) cannot, and some files above the committed offset are already in S3 while an
- * older batch of another day holds the commit back. With this state the next owner skips what is in S3 and cuts the
- * rest exactly where this owner did, so that both write the same files under the same keys.
+ * older batch of another day holds the commit back. With this state the next owner skips what is in S3 and gathers
+ * the rest into exactly the files this owner cut, under the same keys.
+ * <p>
+ * A file of a stream holds every record of that stream from its first to its last offset, but those of files nested
+ * inside it (a file its owner gathered again for a previous owner while its own batch of the same stream was open):
+ * an owner routes every record it reads, in offset order, and gives up a partition's ledger at the first poll its route
+ * fails on, so nothing of a stream between a file's ends escapes it.
  * <p>
  * Encoding (docs/exactly-once.md): Avro binary values, version first; offsets relative to the committed offset.
  *
- * @param settingsHash  {@link com.prism.lts.config.ArchiveSettings#decisionHash()} of the owner that wrote it: cuts
+ * @param settingsHash  {@link com.prism.lts.config.ArchiveSettings#decisionHash()} of the owner that wrote it: files
  *                      are only meaningful to an owner that files records the same way
- * @param cuts          per stream, the ends of its files that end at or above the committed offset, in offset order
+ * @param topicId       the topic's id when it was written (null if unknown): a topic deleted and created again under the
+ *                      same name has another one, and this state does not describe its records
+ * @param cuts          per stream, its files that end at or above the committed offset, in the order of their ends
  * @param deadLettered  offsets at or above the committed offset that are in the dead-letter topic
  */
-public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts, SortedSet<Long> deadLettered) {
+public record CommitState(int settingsHash, Uuid topicId, SortedMap<StreamKey, List<Cut>> cuts,
+        SortedSet<Long> deadLettered) {
 
     /** The version of this encoding, its first value. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /**
-     * Where one file of a stream ends.
+     * One file of a stream.
      *
-     * @param end  the offset of its last record
-     * @param done whether it is known to be in S3; if not, it may or may not be, and must be written again the same
+     * @param first the offset of its first record
+     * @param end   the offset of its last record
+     * @param done  whether it is known to be in S3; if not, it may or may not be, and must be written again the same
      */
-    public record Cut(long end, boolean done) {
+    public record Cut(long first, long end, boolean done) {
     }
 
-    public static CommitState empty(int settingsHash) {
-        return new CommitState(settingsHash, new TreeMap<>(), new TreeSet<>());
+    public static CommitState empty(int settingsHash, Uuid topicId) {
+        return new CommitState(settingsHash, topicId, new TreeMap<>(), new TreeSet<>());
     }
 
     public boolean isEmpty() {
@@ -66,6 +76,11 @@ public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts
         try {
             out.writeInt(VERSION);
             out.writeFixed(ByteBuffer.allocate(4).putInt(settingsHash).array());
+            out.writeBoolean(topicId != null);
+            if (topicId != null) {
+                out.writeFixed(ByteBuffer.allocate(16).putLong(topicId.getMostSignificantBits())
+                        .putLong(topicId.getLeastSignificantBits()).array());
+            }
             List<String> schemaIds = cuts.keySet().stream().map(StreamKey::schemaId).distinct().sorted().toList();
             Map<String, Integer> schemaIndex = new HashMap<>();
             out.writeArrayStart();
@@ -91,6 +106,7 @@ public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts
                 for (Cut cut : stream.getValue()) {
                     out.startItem();
                     out.writeLong((cut.end() - previousEnd) << 1 | (cut.done() ? 1 : 0));
+                    out.writeLong(cut.end() - cut.first());
                     previousEnd = cut.end();
                 }
                 out.writeArrayEnd();
@@ -114,16 +130,27 @@ public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts
         return bytes.toByteArray();
     }
 
-    /** Reads what {@link #encode} wrote for the same committed offset. */
+    /**
+     * Reads what {@link #encode} wrote for the same committed offset. A state of version 1 (before files had their
+     * first offset) is read as its writer meant it: a file begins after the end of the one before it in its stream,
+     * the first at the committed offset.
+     */
     public static CommitState decode(byte[] bytes, long committed) {
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, null);
         try {
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalArgumentException("commit state version " + version + " is not known here");
             }
             byte[] hash = new byte[4];
             in.readFixed(hash);
+            Uuid topicId = null;
+            if (version >= 2 && in.readBoolean()) {
+                byte[] id = new byte[16];
+                in.readFixed(id);
+                ByteBuffer buffer = ByteBuffer.wrap(id);
+                topicId = new Uuid(buffer.getLong(), buffer.getLong());
+            }
             List<String> schemaIds = new ArrayList<>();
             for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
                 for (long i = 0; i < n; i++) {
@@ -138,11 +165,14 @@ public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts
                     StreamKey stream = new StreamKey(LocalDate.ofEpochDay(day), schemaIds.get(in.readInt()));
                     List<Cut> streamCuts = new ArrayList<>();
                     long end = committed;
+                    long nextFirst = committed;
                     for (long m = in.readArrayStart(); m != 0; m = in.arrayNext()) {
                         for (long j = 0; j < m; j++) {
                             long value = in.readLong();
                             end += value >>> 1;
-                            streamCuts.add(new Cut(end, (value & 1) == 1));
+                            long first = version == 1 ? nextFirst : end - in.readLong();
+                            streamCuts.add(new Cut(first, end, (value & 1) == 1));
+                            nextFirst = end + 1;
                         }
                     }
                     cuts.put(stream, streamCuts);
@@ -163,7 +193,7 @@ public record CommitState(int settingsHash, SortedMap<StreamKey, List<Cut>> cuts
             if (!in.isEnd()) {
                 throw new IllegalArgumentException("the commit state has bytes past its end");
             }
-            return new CommitState(ByteBuffer.wrap(hash).getInt(), cuts, deadLettered);
+            return new CommitState(ByteBuffer.wrap(hash).getInt(), topicId, cuts, deadLettered);
         } catch (IOException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("the commit state cannot be read: " + e.getMessage(), e);
         }

@@ -1,32 +1,46 @@
 package com.prism.lts.commit;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
+import com.prism.lts.config.Backoff;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.OffsetMetadataTooLarge;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What one consumer decides about its partitions, without a Kafka client: their {@link PartitionLedger}s, what to
- * commit and when, what a commit's outcome means, and what becomes of a partition that comes or goes.
- * {@link ArchivingConsumer} carries these decisions out with a real consumer; the ledger simulation (in the tests)
- * with a simulated group, log and bucket. Every method is called on the consumer's thread.
+ * commit and when, what a commit's answer means, where to read a partition from when it comes, and when to read it
+ * again. {@link ArchivingConsumer} carries these decisions out with a real consumer; the ledger simulation (in the
+ * tests) with a simulated group, log and bucket. Every method is called on the consumer's thread.
  */
 final class ConsumerLedgers {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLedgers.class);
     /** How long a commit may be in flight before another is sent anyway. */
     static final long COMMIT_TIMEOUT_NANOS = 30_000_000_000L;
+    /** Where a partition is read from the start of its log ({@link #take}, {@link #restart}). */
+    static final long FROM_ITS_START = -1;
     /**
      * The least time between two commits made for cuts waiting for one: each commit is a write to the group
      * coordinator's log, and under load one every poll costs the broker more than the wait costs the batches.
@@ -35,14 +49,17 @@ final class ConsumerLedgers {
     private static final long WARN_EVERY_NANOS = 30_000_000_000L;
 
     private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, String> committedMetadata = new HashMap<>();
     private final CommitMetadata metadata;
     private final OpenBatches batches;
     private final ConsumerWatch watch;
     private final int settingsHash;
     private final long commitIntervalNanos;
+    private final Backoff retry;
     private final LongSupplier nanoTime;
     private final IntSupplier epochs;
+    /** Per partition, the commit state objects written for commits not yet known to be replaced, oldest first. */
+    private final Map<TopicPartition, List<String>> stateObjects = new HashMap<>();
+    private final Map<TopicPartition, Retry> retries = new HashMap<>();
     private long nextCommitNanos;
     private long nextCutCommitNanos;
     private long commitInFlightSince = -1;
@@ -50,12 +67,13 @@ final class ConsumerLedgers {
     private int commitFailuresNotLogged;
 
     ConsumerLedgers(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch, int settingsHash,
-            long commitIntervalNanos, LongSupplier nanoTime, IntSupplier epochs) {
+            long commitIntervalNanos, Backoff retry, LongSupplier nanoTime, IntSupplier epochs) {
         this.metadata = metadata;
         this.batches = batches;
         this.watch = watch;
         this.settingsHash = settingsHash;
         this.commitIntervalNanos = commitIntervalNanos;
+        this.retry = retry;
         this.nanoTime = nanoTime;
         this.epochs = epochs;
         this.nextCommitNanos = nanoTime.getAsLong();
@@ -66,6 +84,10 @@ final class ConsumerLedgers {
     /** A commit to send: each partition's offset with its metadata, and the ledger snapshot it carries. */
     record Commit(Map<TopicPartition, OffsetAndMetadata> offsets,
             Map<TopicPartition, PartitionLedger.Snapshot> snapshots) {
+    }
+
+    /** A partition read again after its route failed: how often in a row, and not before when. */
+    private record Retry(long offset, int attempts, long notBeforeNanos) {
     }
 
     PartitionLedger ledger(TopicPartition partition) {
@@ -88,6 +110,8 @@ final class ConsumerLedgers {
     boolean commitInFlight() {
         return commitInFlightSince >= 0 && nanoTime.getAsLong() - commitInFlightSince < COMMIT_TIMEOUT_NANOS;
     }
+
+    // ---- commits
 
     /**
      * What to commit now for {@code partitions}, null if nothing. While consuming ({@code last} false) one commit is
@@ -113,8 +137,11 @@ final class ConsumerLedgers {
                 continue;
             }
             try {
+                String text = metadata.write(partition, snapshot.offset(), snapshot.state());
+                CommitMetadata.objectOf(text).ifPresent(key ->
+                        stateObjects.computeIfAbsent(partition, p -> new ArrayList<>()).add(key));
                 offsets.put(partition, new OffsetAndMetadata(snapshot.offset(),
-                        metadata.write(partition, snapshot.offset(), snapshot.state())));
+                        Optional.ofNullable(snapshot.leaderEpoch()), text));
                 snapshots.put(partition, snapshot);
             } catch (RuntimeException e) {
                 LOG.warn("Could not write the commit state of {} to S3; will try again: {}", partition,
@@ -136,22 +163,32 @@ final class ConsumerLedgers {
         commitInFlightSince = nanoTime.getAsLong();
     }
 
-    /** The answer to {@code commit}: {@code failure} null when it succeeded. */
+    /**
+     * The answer to {@code commit}: {@code failure} null when it succeeded. A state object is deleted only once a
+     * later commit of its partition, which does not name it, is known to have succeeded, or once the broker refused
+     * the commit that named it for certain: a commit that timed out or lost its connection may have been applied,
+     * and the object it names may be what the partition's next owner reads.
+     */
     void answered(Commit commit, Exception failure) {
         commitInFlightSince = -1;
         Map<TopicPartition, OffsetAndMetadata> offsets = commit.offsets();
         if (failure == null) {
             offsets.forEach((partition, offset) -> {
                 commit.snapshots().get(partition).ledger().committed(commit.snapshots().get(partition));
-                String previous = committedMetadata.put(partition, offset.metadata());
-                if (!offset.metadata().equals(previous)) {
-                    metadata.forget(previous);
-                }
+                replaced(partition, CommitMetadata.objectOf(offset.metadata()).orElse(null));
             });
             LOG.debug("Committed {}", offsets);
             return;
         }
-        offsets.values().forEach(offset -> metadata.forget(offset.metadata()));
+        if (refusedForCertain(failure)) {
+            offsets.forEach((partition, offset) -> CommitMetadata.objectOf(offset.metadata()).ifPresent(key -> {
+                metadata.forget(key);
+                List<String> written = stateObjects.get(partition);
+                if (written != null) {
+                    written.remove(key);
+                }
+            }));
+        }
         if (failure instanceof OffsetMetadataTooLarge) {
             metadata.refusedAsTooLarge();
         }
@@ -168,54 +205,182 @@ final class ConsumerLedgers {
         }
     }
 
-    /** The records of one poll of {@code partition}. */
-    void hold(TopicPartition partition, List<? extends ConsumerRecord<?, ?>> records) {
-        ledger(partition).hold(records);
+    /** {@code current} (null: inline) is what {@code partition}'s committed offset names now: older objects go. */
+    private void replaced(TopicPartition partition, String current) {
+        List<String> written = stateObjects.get(partition);
+        if (written == null) {
+            return;
+        }
+        int upTo = current == null ? written.size() : written.indexOf(current);
+        for (String older : new ArrayList<>(written.subList(0, Math.max(upTo, 0)))) {
+            metadata.forget(older);
+            written.remove(older);
+        }
     }
 
-    /** Finishes the batches cut again where a previous owner cut them, whose end has been read past. */
-    void finishPassedReplays() {
-        ledgers.values().forEach(ledger -> {
-            List<PartitionLedger.Cut> passed = ledger.passedReplays();
+    /** Whether the broker certainly did not apply a commit that failed with {@code failure}. */
+    private static boolean refusedForCertain(Exception failure) {
+        return failure instanceof CommitFailedException || failure instanceof RebalanceInProgressException
+                || failure instanceof OffsetMetadataTooLarge || failure instanceof FencedInstanceIdException
+                || (failure instanceof ApiException && !(failure instanceof RetriableException));
+    }
+
+    // ---- polls
+
+    /**
+     * The records of one poll of {@code partition}: false when they must not be routed, because Kafka moved the read
+     * position back and the partition is read again ({@link #rewinds}).
+     */
+    boolean hold(TopicPartition partition, List<? extends ConsumerRecord<?, ?>> records) {
+        PartitionLedger ledger = ledger(partition);
+        boolean held = ledger.hold(records);
+        Retry retried = retries.get(partition);
+        if (held && retried != null && !records.isEmpty()
+                && records.get(records.size() - 1).offset() > retried.offset()) {
+            retries.remove(partition);
+        }
+        return held;
+    }
+
+    /**
+     * Finishes the batches that gather a previous owner's file again whose end will not come: read past, or beyond
+     * the end of a partition that {@code caughtUp} says the consumer has read to its end.
+     */
+    void finishPassedReplays(Predicate<TopicPartition> caughtUp) {
+        ledgers.forEach((partition, ledger) -> {
+            List<PartitionLedger.Cut> passed = ledger.passedReplays(caughtUp.test(partition));
             if (!passed.isEmpty()) {
                 batches.finish(passed);
             }
         });
     }
 
+    /** The partitions that must be read again from their committed offsets, with a new ledger. */
+    List<TopicPartition> rewinds() {
+        List<TopicPartition> rewinds = new ArrayList<>();
+        ledgers.forEach((partition, ledger) -> {
+            if (ledger.rewind() != null) {
+                rewinds.add(partition);
+            }
+        });
+        return rewinds;
+    }
+
+    /** The partitions whose route failed, which are not read again before their pause is over. */
+    Set<TopicPartition> waitingToRetry() {
+        Set<TopicPartition> waiting = new HashSet<>();
+        long now = nanoTime.getAsLong();
+        retries.forEach((partition, retried) -> {
+            if (now - retried.notBeforeNanos() < 0) {
+                waiting.add(partition);
+            }
+        });
+        return waiting;
+    }
+
+    /** How many times in a row the route failed for a partition's records (0 if it did not). */
+    int failures(TopicPartition partition) {
+        Retry retried = retries.get(partition);
+        return retried == null ? 0 : retried.attempts();
+    }
+
+    // ---- partitions coming and going
+
     /**
-     * {@code partition} is this consumer's now, committed at {@code committed} (null if never): its ledger starts
-     * from the state committed with it. Returns a line for the log.
+     * {@code partition} of topic incarnation {@code topicId} (null if unknown) is this consumer's now, committed at
+     * {@code committed} (null if never): its ledger starts from the state committed with it. Returns where to read
+     * it from: the committed offset (where the consumer reads from by itself), or {@link #FROM_ITS_START} when the
+     * committed offset belongs to another incarnation of the topic.
      */
-    String take(TopicPartition partition, OffsetAndMetadata committed) throws InterruptedException {
-        CommitState state = metadata.read(partition, committed, settingsHash);
-        PartitionLedger ledger = new PartitionLedger(partition, epochs.getAsInt(), settingsHash,
-                committed == null ? -1 : committed.offset(), state);
+    long take(TopicPartition partition, OffsetAndMetadata committed, Uuid topicId) throws InterruptedException {
+        return start(partition, committed, topicId, null);
+    }
+
+    /**
+     * Reads {@code partition} again with a new ledger, committed at {@code committed} (null if never), because its
+     * ledger was given up ({@link #rewinds}). Returns the offset to read it from: the committed offset; where Kafka
+     * moved the read position back to, if that is below it; or {@link #FROM_ITS_START}.
+     */
+    long restart(TopicPartition partition, OffsetAndMetadata committed, Uuid topicId) throws InterruptedException {
+        PartitionLedger old = ledger(partition);
+        PartitionLedger.Rewind rewind = old.rewind();
+        if (rewind.kind() == PartitionLedger.Rewind.Kind.FAILED) {
+            Retry before = retries.get(partition);
+            int attempts = before == null ? 1 : before.attempts() + 1;
+            long delay = retry.delay(attempts);
+            retries.put(partition, new Retry(Math.max(rewind.offset(), old.lag().next() - 1), attempts,
+                    nanoTime.getAsLong() + delay * 1_000_000));
+            LOG.warn("{} is read again from its committed offset in {} ms (attempt {}); nothing past it is committed"
+                    + " meanwhile", partition, delay, attempts);
+        } else {
+            LOG.warn("{}: {}", partition, rewind.why());
+        }
+        return start(partition, committed, topicId, rewind);
+    }
+
+    private long start(TopicPartition partition, OffsetAndMetadata committed, Uuid topicId,
+            PartitionLedger.Rewind rewind) throws InterruptedException {
+        CommitState state = metadata.read(partition, committed, settingsHash, topicId);
+        long offset = committed == null ? -1 : committed.offset();
+        long readFrom = offset;
+        String from = committed == null ? "from its start" : "from offset " + offset;
+        boolean otherTopic = state.topicId() != null && topicId != null && !state.topicId().equals(topicId);
+        if (otherTopic || rewind != null && rewind.kind() == PartitionLedger.Rewind.Kind.RECREATED) {
+            if (otherTopic) {
+                LOG.warn("{} was committed at {} for another topic of the same name (id {}, now {}): the topic was"
+                        + " deleted and created again, so it is read from its start", partition, offset,
+                        state.topicId(), topicId);
+            }
+            state = CommitState.empty(settingsHash, topicId);
+            offset = -1;
+            readFrom = FROM_ITS_START;
+            from = "from its start (a new topic of the same name)";
+        } else if (rewind != null && rewind.kind() == PartitionLedger.Rewind.Kind.MOVED_BACK
+                && rewind.offset() < Math.max(offset, 0)) {
+            // the records from there on changed under the committed offset (a truncated log): read them as new
+            state = CommitState.empty(settingsHash, topicId);
+            offset = -1;
+            readFrom = rewind.offset();
+            from = "from offset " + readFrom + " (below its committed offset: its records there changed)";
+        } else if (rewind != null && committed == null) {
+            readFrom = FROM_ITS_START;
+        }
+        PartitionLedger ledger = new PartitionLedger(partition, epochs.getAsInt(), settingsHash, topicId, offset,
+                offset >= 0 && committed != null ? committed.leaderEpoch().orElse(null) : null, state);
         PartitionLedger previous = ledgers.put(partition, ledger);
         if (previous != null) {
             retire(previous);
         }
-        if (committed != null) {
-            committedMetadata.put(partition, committed.metadata());
-        }
         watch.owned(ledger);
-        StringBuilder line = new StringBuilder(partition.toString())
-                .append(committed == null ? " from its start" : " from offset " + committed.offset());
         int files = state.cuts().values().stream().mapToInt(List::size).sum();
-        if (files > 0 || !state.deadLettered().isEmpty()) {
-            line.append(" (").append(files).append(" files and ").append(state.deadLettered().size())
-                    .append(" dead letters of its previous owner above it)");
-        }
-        return line.toString();
+        LOG.info("{} {} {}{}", rewind == null ? "Partition assigned:" : "Reading again", partition, from,
+                files > 0 || !state.deadLettered().isEmpty() ? " (" + files + " files and "
+                        + state.deadLettered().size() + " dead letters of its previous owner above it)" : "");
+        return readFrom;
     }
 
     /** {@code partition} is no longer this consumer's: its cuts not yet committed are abandoned. */
     void giveUp(TopicPartition partition) {
         PartitionLedger ledger = ledgers.remove(partition);
-        committedMetadata.remove(partition);
+        stateObjects.remove(partition);
+        retries.remove(partition);
         if (ledger != null) {
             retire(ledger);
         }
+    }
+
+    /**
+     * {@code topic}'s id is {@code topicId} now: the ledgers started for another incarnation of it (the topic was
+     * deleted and created again under the same name while this consumer read it) are given up, and their partitions
+     * read from their start ({@link #rewinds}).
+     */
+    void topicId(String topic, Uuid topicId) {
+        ledgers.forEach((partition, ledger) -> {
+            if (partition.topic().equals(topic) && ledger.topicId() != null
+                    && !Objects.equals(ledger.topicId(), topicId)) {
+                ledger.recreated(topicId);
+            }
+        });
     }
 
     private void retire(PartitionLedger ledger) {

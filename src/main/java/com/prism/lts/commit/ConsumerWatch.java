@@ -9,4 +9,7 @@ public interface ConsumerWatch {
     void owned(PartitionLedger partition);
 
     void released(PartitionLedger partition);
+
+    /** The archive route failed for records of {@code partition}: it is read again. */
+    void routeFailed(PartitionLedger partition);
 }

@@ -15,23 +15,30 @@ import java.util.concurrent.CompletionStage;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition, for one assignment of it to one consumer: which of its records are safe, where its files end, and
- * what the offset to commit is.
+ * One partition, for one assignment of it to one consumer: which of its records are safe, which files they are in,
+ * and what the offset to commit is.
  * <p>
  * <b>The offset to commit</b> is the lowest offset not yet safe: every record below it is in S3 or in the dead-letter
  * topic. The records of a poll are held until the route has dealt with all of them; a record that opens a batch holds
- * the batch's first offset until the batch is uploaded. A poll whose route failed stays held (its partition's commits
- * stop at it) until a restart reads it again.
+ * the batch's first offset until the batch is uploaded.
  * <p>
- * <b>Cuts.</b> When a batch is finished, its end is recorded as a cut. A batch is uploaded only after a commit that
- * carries its cut has succeeded ({@link Cut#committed}): a consumer that has lost the partition cannot commit, so
- * it never uploads a file that the partition's next owner would cut differently. Every commit carries the cuts at or
- * above the committed offset ({@link CommitState}), so the next owner skips the files known to be in S3 and cuts the
- * others again exactly where they were cut: both write the same file under the same key.
+ * <b>Files.</b> When a batch is finished, its file is recorded by its first and last offset (a {@link Cut}). A batch is
+ * uploaded only after a commit that carries its cut has succeeded ({@link Cut#committed}): a consumer that has lost the
+ * partition cannot commit, so it never uploads a file that the partition's next owner would cut differently. Every
+ * commit carries the cuts that end at or above the committed offset ({@link CommitState}), so the next owner skips the
+ * files known to be in S3 and gathers the others again exactly as they were cut: both write the same file under the
+ * same key.
+ * <p>
+ * <b>A file holds every record of its stream between its ends</b> (but those of files nested inside it), because this
+ * ledger is given up at the first sign that a record read might not have been routed: a poll whose route failed, or
+ * a poll that does not continue where the last one ended (Kafka moved the read position back: an out-of-range reset, a
+ * log truncation). The consumer then reads the partition again from its committed offset with a new ledger
+ * ({@link #rewind()}).
  * <p>
  * Methods are called by the consumer's thread (polling, routing, committing), by the aggregator's timeout thread
  * (cuts) and by upload threads (uploads); they synchronize on this ledger.
@@ -43,17 +50,20 @@ public final class PartitionLedger {
     private final TopicPartition partition;
     private final int epoch;
     private final int settingsHash;
+    private final Uuid topicId;
     private long committed;
 
     /** The first and last offsets of each poll the route has not dealt with yet, in offset order. */
     private final ArrayDeque<long[]> held = new ArrayDeque<>();
     private long next = -1;
     private long lastRouted = -1;
-    private final TreeSet<Long> stuck = new TreeSet<>();
     private final TreeSet<Long> batchStarts = new TreeSet<>();
+    /** The leader epoch of the records read, from the offset where it began, where Kafka told it. */
+    private final TreeMap<Long, Integer> leaderEpochs = new TreeMap<>();
 
     private final Map<StreamKey, Stream> streams = new HashMap<>();
-    private int replaying;
+    /** The highest last offset of a file of the partition's previous owner: above it, every record is cut freely. */
+    private long horizon = -1;
     private final List<Cut> openReplays = new ArrayList<>();
     private final TreeSet<Long> deadLettered = new TreeSet<>();
     private final Set<Long> deadLetteredBefore = new HashSet<>();
@@ -64,24 +74,37 @@ public final class PartitionLedger {
     private long committedVersion;
     /** Read without the lock by the route for each record: it only ever turns true. */
     private volatile boolean retired;
+    private Rewind rewind;
 
     /**
+     * @param topicId   the topic's id (its incarnation), null if unknown: written into each file
      * @param committed the partition's committed offset when it was assigned, -1 if it has none
      * @param previous  the state committed with that offset by the partition's previous owner
      */
-    public PartitionLedger(TopicPartition partition, int epoch, int settingsHash, long committed,
+    public PartitionLedger(TopicPartition partition, int epoch, int settingsHash, Uuid topicId, long committed,
             CommitState previous) {
+        this(partition, epoch, settingsHash, topicId, committed, null, previous);
+    }
+
+    /** @param committedEpoch the leader epoch committed with {@code committed}, null if none was */
+    PartitionLedger(TopicPartition partition, int epoch, int settingsHash, Uuid topicId, long committed,
+            Integer committedEpoch, CommitState previous) {
         this.partition = partition;
         this.epoch = epoch;
         this.settingsHash = settingsHash;
+        this.topicId = topicId;
         this.committed = committed;
+        if (committed > 0 && committedEpoch != null) {
+            leaderEpochs.put(committed - 1, committedEpoch);
+        }
         previous.cuts().forEach((key, cuts) -> {
             Stream stream = stream(key);
             for (CommitState.Cut recorded : cuts) {
-                Cut cut = new Cut(key, recorded.end(), recorded.done() ? Status.DONE : Status.COMMITTED, true);
+                Cut cut = new Cut(key, recorded.first(), recorded.end(),
+                        recorded.done() ? Status.DONE : Status.COMMITTED, true);
                 stream.cuts.put(cut.end, cut);
-                stream.replay.add(cut);
-                replaying++;
+                stream.previous.add(cut);
+                horizon = Math.max(horizon, cut.end);
             }
         });
         deadLettered.addAll(previous.deadLettered());
@@ -97,27 +120,65 @@ public final class PartitionLedger {
         return epoch;
     }
 
-    /** The records of one poll: held until the route has dealt with each of them. */
-    synchronized void hold(List<? extends ConsumerRecord<?, ?>> records) {
+    /** The id of the topic incarnation this partition was assigned in, null if unknown. */
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    /**
+     * The records of one poll: held until the route has dealt with each of them. False, and this ledger is given up,
+     * when they do not continue where the last poll ended (Kafka moved the read position back): the partition must be
+     * read again from its committed offset ({@link #rewind()}), and these records must not be routed.
+     */
+    synchronized boolean hold(List<? extends ConsumerRecord<?, ?>> records) {
         if (retired || records.isEmpty()) {
-            return;
+            return !retired;
+        }
+        ConsumerRecord<?, ?> head = records.get(0);
+        long first = head.offset();
+        long expected = next >= 0 ? next : committed;
+        if (first < expected) {
+            // a log's leader epochs never fall from one offset to the next: a record read again with a higher epoch
+            // than this ledger saw at (or, below what it read, after) its offset replaced the one read there
+            Integer before = leaderEpochs.isEmpty() ? null
+                    : first < leaderEpochs.firstKey() ? leaderEpochs.firstEntry().getValue() : epochAt(first);
+            boolean changed = before == null || head.leaderEpoch().isEmpty() || head.leaderEpoch().get() > before;
+            LOG.warn("Kafka moved the read position of {} back: it read offset {} where {} was next ({})", partition,
+                    first, expected, changed ? "a log truncated by an unclean leader election, or an out-of-range"
+                            + " reset" : "its records there are the same as before");
+            giveUpFor(new Rewind(changed ? Rewind.Kind.MOVED_BACK : Rewind.Kind.READ_AGAIN, first,
+                    "Kafka moved its read position back to " + first));
+            return false;
+        }
+        for (ConsumerRecord<?, ?> record : records) {
+            record.leaderEpoch().ifPresent(epoch -> {
+                Integer current = leaderEpochs.isEmpty() ? null : leaderEpochs.lastEntry().getValue();
+                if (!epoch.equals(current)) {
+                    leaderEpochs.put(record.offset(), epoch);
+                }
+            });
         }
         long last = records.get(records.size() - 1).offset();
-        held.addLast(new long[] {records.get(0).offset(), last});
+        held.addLast(new long[] {first, last});
         next = last + 1;
+        return true;
     }
 
     /**
      * The route has dealt with every record of this partition from {@code first} to {@code last}: each is in a batch
      * (whose first record {@link #opened} holds it), in S3 or in the dead-letter topic, or was left out because it is
      * already. The route deals with polls in offset order, so records still held below {@code first} failed on their
-     * way.
+     * way: this ledger is given up, and the partition read again.
      */
     public synchronized void released(long first, long last) {
+        if (retired) {
+            return;
+        }
         long[] poll;
         while ((poll = held.peekFirst()) != null && poll[0] <= last) {
             if (poll[0] < first) {
-                stuckAt(poll[0]);
+                failed(poll[0], "the route did not finish the poll of offsets " + poll[0] + " to " + poll[1]);
+                return;
             }
             if (poll[1] <= last) {
                 held.pollFirst();
@@ -130,11 +191,42 @@ public final class PartitionLedger {
         lastRouted = Math.max(lastRouted, last);
     }
 
-    private void stuckAt(long offset) {
-        if (stuck.add(offset)) {
-            LOG.error("{} offset {} could not be archived (its failure is logged above): commits of {} stop before"
-                    + " it until a restart reads it again", partition, offset, partition);
+    /**
+     * A step of the route failed for records of this partition from {@code first} on: they may be in no batch, or in
+     * some, so nothing cut since can be committed as it is. This ledger is given up and the partition read again from
+     * its committed offset.
+     */
+    public synchronized void failed(long first, String why) {
+        if (!retired) {
+            giveUpFor(new Rewind(Rewind.Kind.FAILED, first, why + " (from offset " + first + ")"));
         }
+    }
+
+    /**
+     * The topic was deleted and created again under the same name ({@code topicId} now): this ledger's records and
+     * state are of the old one, and the partition is read from its start.
+     */
+    public synchronized void recreated(Uuid topicId) {
+        if (!retired) {
+            giveUpFor(new Rewind(Rewind.Kind.RECREATED, -1, "the topic was deleted and created again (its id is "
+                    + topicId + " now, was " + this.topicId + ")"));
+        }
+    }
+
+    private void giveUpFor(Rewind why) {
+        rewind = why;
+        retire();
+    }
+
+    /** The leader epoch of the record at {@code offset} as it was read, null if Kafka did not tell. */
+    synchronized Integer epochAt(long offset) {
+        Map.Entry<Long, Integer> entry = leaderEpochs.floorEntry(offset);
+        return entry == null ? null : entry.getValue();
+    }
+
+    /** Why this partition must be read again from its committed offset, if it must; null otherwise. */
+    synchronized Rewind rewind() {
+        return rewind;
     }
 
     /**
@@ -152,38 +244,33 @@ public final class PartitionLedger {
             if (stream == null) {
                 return Filing.DEAD_LETTER;
             }
-            Cut cut = previousCut(stream, offset);
-            return cut == null ? Filing.FREE : cut.done() ? Filing.ARCHIVED_BEFORE : new Filing(Filing.Kind.AGAIN, cut);
+            Cut file = offset > horizon ? null : previousFile(stream, offset);
+            return file == null ? Filing.FREE : file.done() ? Filing.ARCHIVED_BEFORE
+                    : new Filing(Filing.Kind.AGAIN, file);
         }
     }
 
-    /**
-     * If the partition's previous owner cut the file that the record at {@code offset} of {@code stream} belongs to:
-     * that cut, which is either in S3 ({@link Cut#done()}: skip the record) or to be written again the same way.
-     */
-    private Cut previousCut(StreamKey stream, long offset) {
-        if (replaying == 0) {
-            return null;
-        }
+    /** The innermost file of the previous owner that holds {@code offset} of {@code stream}, if any. */
+    private Cut previousFile(StreamKey stream, long offset) {
         Stream s = streams.get(stream);
         if (s == null) {
             return null;
         }
-        Cut cut;
-        while ((cut = s.replay.peekFirst()) != null && cut.end < offset) {
-            s.replay.pollFirst();
-            replaying--;
+        Cut innermost = null;
+        for (Cut cut : s.previous) {
+            if (cut.first <= offset && offset <= cut.end && (innermost == null || cut.first > innermost.first)) {
+                innermost = cut;
+            }
         }
-        if (cut != null && cut.end == offset) {
-            s.replay.pollFirst();
-            replaying--;
-        }
-        return cut;
+        return innermost;
     }
 
-    /** The record at {@code offset} opened a batch, which holds it until the batch is uploaded. */
+    /**
+     * A batch opened at {@code offset}: it holds its first offset until it is uploaded; a batch gathering a previous
+     * owner's file again ({@code replayOf}) holds that file's first offset.
+     */
     public synchronized void opened(long offset, Cut replayOf) {
-        batchStarts.add(offset);
+        batchStarts.add(replayOf == null ? offset : replayOf.first);
         if (replayOf != null) {
             openReplays.add(replayOf);
         }
@@ -197,9 +284,9 @@ public final class PartitionLedger {
 
     /**
      * A batch of {@code stream} from {@code first} to {@code last} is finished: its cut, committed with the next
-     * commit (a batch cut again where the previous owner cut it already has its committed cut); null when the batch
-     * must not be uploaded, because it was cut again where the previous owner cut it ({@code replayOf}) and ended
-     * short of that cut while the records up to it may still come ({@code endPassed} false).
+     * commit (a batch gathering again a file of the previous owner has that file's committed cut); null when the
+     * batch must not be uploaded, because it gathered a previous owner's file again and ended short of its end while
+     * the records up to it may still come ({@code endPassed} false).
      */
     public synchronized Cut finished(StreamKey stream, long first, long last, Cut replayOf, boolean endPassed) {
         if (replayOf != null) {
@@ -212,7 +299,7 @@ public final class PartitionLedger {
             openReplays.remove(replayOf);
             return replayOf;
         }
-        Cut cut = new Cut(stream, last, Status.CUT, false);
+        Cut cut = new Cut(stream, first, last, Status.CUT, false);
         if (retired) {
             cut.committed.complete(false);
             return cut;
@@ -224,22 +311,25 @@ public final class PartitionLedger {
         return cut;
     }
 
-    /** The batch that started at {@code first} and ends at {@code cut} is in S3. */
-    public synchronized void uploaded(long first, Cut cut) {
-        batchStarts.remove(first);
+    /** The file of {@code cut} is in S3. */
+    public synchronized void uploaded(Cut cut) {
+        batchStarts.remove(cut.first);
         cut.status = Status.DONE;
         version++;
     }
 
     /**
-     * Batches cut again where the previous owner cut them, whose last record has been passed without being seen
-     * (compacted away since): they end with what they have.
+     * Batches gathering a previous owner's file again whose last record will not come: it was passed without being
+     * seen (compacted away since), or the log ends before it ({@code caughtUp}: the consumer has read to the end of the
+     * log, and the route has dealt with everything read), which only a log truncated by an unclean leader election
+     * does to records a previous owner read. They end with what they have.
      */
-    synchronized List<Cut> passedReplays() {
+    synchronized List<Cut> passedReplays(boolean caughtUp) {
         if (openReplays.isEmpty()) {
             return List.of();
         }
-        return openReplays.stream().filter(cut -> cut.end < lastRouted).toList();
+        boolean atTheEnd = caughtUp && held.isEmpty();
+        return openReplays.stream().filter(cut -> atTheEnd || cut.end < lastRouted).toList();
     }
 
     /**
@@ -251,31 +341,25 @@ public final class PartitionLedger {
             return null;
         }
         long safe = safeOffset();
-        boolean moved = safe > committed || version != committedVersion;
+        boolean moved = safe != committed || version != committedVersion;
         if (uncommitted.isEmpty() && !(intervalElapsed && moved)) {
             return null;
         }
         streams.values().removeIf(stream -> {
             stream.cuts.headMap(safe).clear();
-            return stream.cuts.isEmpty() && stream.replay.isEmpty();
+            stream.previous.removeIf(cut -> cut.end < safe);
+            return stream.cuts.isEmpty();
         });
         deadLettered.headSet(safe).clear();
         SortedMap<StreamKey, List<CommitState.Cut>> cuts = new TreeMap<>();
-        streams.forEach((key, stream) -> {
-            if (!stream.cuts.isEmpty()) {
-                cuts.put(key, stream.cuts.values().stream()
-                        .map(cut -> new CommitState.Cut(cut.end, cut.status == Status.DONE)).toList());
-            }
-        });
-        return new Snapshot(this, safe, new CommitState(settingsHash, cuts, new TreeSet<>(deadLettered)),
-                cutSequence, version);
+        streams.forEach((key, stream) -> cuts.put(key, stream.cuts.values().stream()
+                .map(cut -> new CommitState.Cut(cut.first, cut.end, cut.status == Status.DONE)).toList()));
+        return new Snapshot(this, safe, epochAt(safe - 1),
+                new CommitState(settingsHash, topicId, cuts, new TreeSet<>(deadLettered)), cutSequence, version);
     }
 
     private long safeOffset() {
         long safe = held.isEmpty() ? next : held.peekFirst()[0];
-        if (!stuck.isEmpty()) {
-            safe = Math.min(safe, stuck.first());
-        }
         if (!batchStarts.isEmpty()) {
             safe = Math.min(safe, batchStarts.first());
         }
@@ -284,7 +368,7 @@ public final class PartitionLedger {
 
     /** A commit of {@code snapshot} succeeded: the cuts it carried may be uploaded. */
     synchronized void committed(Snapshot snapshot) {
-        committed = Math.max(committed, snapshot.offset());
+        committed = snapshot.offset();
         committedVersion = snapshot.version();
         Cut cut;
         while ((cut = uncommitted.peekFirst()) != null && cut.sequence <= snapshot.cutSequence()) {
@@ -297,8 +381,8 @@ public final class PartitionLedger {
     }
 
     /**
-     * This consumer no longer owns the partition: cuts not yet committed are abandoned (their batches are not
-     * uploaded; the next owner reads their records again).
+     * This consumer no longer owns the partition, or must read it again: cuts not yet committed are abandoned (their
+     * batches are not uploaded; the partition's next ledger reads their records again).
      */
     synchronized void retire() {
         retired = true;
@@ -312,8 +396,7 @@ public final class PartitionLedger {
 
     /** What this partition looks like right now, for metrics and logs. */
     public synchronized Lag lag() {
-        return new Lag(partition, committed, next,
-                batchStarts.size() + stuck.size() + held.size());
+        return new Lag(partition, committed, next, batchStarts.size() + held.size());
     }
 
     private Stream stream(StreamKey key) {
@@ -334,17 +417,40 @@ public final class PartitionLedger {
         DONE
     }
 
-    /** Where one file of a stream ends, and how far it got. */
+    /**
+     * Why a partition must be read again with a new ledger.
+     *
+     * @param offset where Kafka moved the read position back to ({@link Kind#MOVED_BACK}, {@link Kind#READ_AGAIN}),
+     *               or the first offset of the poll that failed ({@link Kind#FAILED})
+     * @param why    in words, for the log
+     */
+    record Rewind(Kind kind, long offset, String why) {
+
+        enum Kind {
+            /** A step of the route failed for a poll. */
+            FAILED,
+            /** Kafka moved the read position back, to records that are not those read there before. */
+            MOVED_BACK,
+            /** Kafka moved the read position back, to the same records as before (their leader epoch says so). */
+            READ_AGAIN,
+            /** The topic was deleted and created again. */
+            RECREATED
+        }
+    }
+
+    /** One file of a stream: where it starts and ends, and how far it got. */
     public static final class Cut {
         private final StreamKey stream;
+        private final long first;
         private final long end;
         private final boolean previous;
         private final CompletableFuture<Boolean> committed = new CompletableFuture<>();
         private Status status;
         private long sequence;
 
-        private Cut(StreamKey stream, long end, Status status, boolean previous) {
+        private Cut(StreamKey stream, long first, long end, Status status, boolean previous) {
             this.stream = stream;
+            this.first = first;
             this.end = end;
             this.status = status;
             this.previous = previous;
@@ -355,6 +461,11 @@ public final class PartitionLedger {
 
         public StreamKey stream() {
             return stream;
+        }
+
+        /** The offset of the file's first record: its key's. */
+        public long first() {
+            return first;
         }
 
         /** The offset of the file's last record. */
@@ -386,24 +497,29 @@ public final class PartitionLedger {
 
         @Override
         public String toString() {
-            return stream.day() + "/" + stream.schemaId() + " up to offset " + end;
+            return stream.day() + "/" + stream.schemaId() + " from offset " + first + " to " + end;
         }
     }
 
-    /** The cuts of one stream at or above the committed offset, and those of the previous owner still ahead. */
+    /** The files of one stream ending at or above the committed offset, and those of the previous owner among them. */
     private static final class Stream {
         final TreeMap<Long, Cut> cuts = new TreeMap<>();
-        final ArrayDeque<Cut> replay = new ArrayDeque<>();
+        final List<Cut> previous = new ArrayList<>();
     }
 
-    /** One commit to make: the offset, the state that goes with it, and how far it covers the ledger's cuts. */
-    record Snapshot(PartitionLedger ledger, long offset, CommitState state, long cutSequence, long version) {
+    /**
+     * One commit to make: the offset, the leader epoch of the record before it (null if unknown: with it, a consumer
+     * that starts from the offset finds a log truncated under it, and goes back to where it diverged), the state that
+     * goes with it, and how far it covers the ledger's cuts.
+     */
+    record Snapshot(PartitionLedger ledger, long offset, Integer leaderEpoch, CommitState state, long cutSequence,
+            long version) {
     }
 
     /**
      * @param committed the last committed offset, -1 before the first commit
      * @param next      one past the last offset read, -1 before the first record
-     * @param held      how many polls, batches and failed records hold the commit back
+     * @param held      how many polls and batches hold the commit back
      */
     public record Lag(TopicPartition partition, long committed, long next, int held) {
 
@@ -426,7 +542,7 @@ public final class PartitionLedger {
         static final Filing FREE = new Filing(Kind.FREE, null);
 
         public enum Kind {
-            /** Its partition was given up while the record was on its way: the partition's next owner reads it. */
+            /** Its partition was given up while the record was on its way: the partition's next ledger reads it. */
             GIVEN_UP,
             /** The partition's previous owner sent it to the dead-letter topic. */
             DEAD_LETTERED_BEFORE,
@@ -434,7 +550,7 @@ public final class PartitionLedger {
             DEAD_LETTER,
             /** The partition's previous owner put it in a file known to be in S3. */
             ARCHIVED_BEFORE,
-            /** Into a batch that ends where the partition's previous owner ended its file. */
+            /** Into a batch that gathers again a file of the partition's previous owner. */
             AGAIN,
             /** Into a batch, cut as this owner cuts. */
             FREE

@@ -35,6 +35,7 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
     private final Counter filesWritten;
     private final Counter bytesWritten;
     private final Counter uploadFailures;
+    private final Counter routeFailures;
     private final Timer uploadLatency;
     private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
     private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
@@ -51,6 +52,8 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
                 .description("Bytes of archive files stored in S3").register(registry);
         uploadFailures = Counter.builder("prism.upload.failures")
                 .description("Failed upload attempts; each is retried").register(registry);
+        routeFailures = Counter.builder("prism.route.failures")
+                .description("Polls whose archive route failed; their partitions are read again").register(registry);
         uploadLatency = Timer.builder("prism.upload.latency")
                 .description("From a file being written to it being stored in S3, retries included")
                 .register(registry);
@@ -91,6 +94,11 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
      * One commit-lag gauge per partition, showing whichever ledger owns it now: with several consumers per replica a
      * partition can pass from one to another, and the new owner may be told before the old one lets go.
      */
+    @Override
+    public void routeFailed(PartitionLedger partition) {
+        routeFailures.increment();
+    }
+
     @Override
     public void owned(PartitionLedger partition) {
         owned.compute(partition.partition(), (tp, current) -> {

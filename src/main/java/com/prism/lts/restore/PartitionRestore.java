@@ -13,7 +13,8 @@ import java.util.PriorityQueue;
 
 import com.prism.lts.ToolFailure;
 import com.prism.lts.inspect.ArchiveBucket;
-import com.prism.lts.restore.ArchivedRecords.Archived;
+import com.prism.lts.write.ArchivedRecords;
+import com.prism.lts.write.ArchivedRecords.Archived;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;

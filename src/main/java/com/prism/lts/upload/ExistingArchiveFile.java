@@ -1,24 +1,21 @@
 package com.prism.lts.upload;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.Set;
 
+import com.prism.lts.ToolFailure;
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.config.Backoff;
 import com.prism.lts.write.ArchiveKey;
+import com.prism.lts.write.ArchivedRecords;
 import com.prism.lts.write.AvroBatchWriter;
 import com.prism.lts.write.Provenance;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.InvalidAvroMagicException;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.util.ObjectHelper;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -32,8 +29,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * records differently (another zone or field during a rolling change), left by another sink, or written before the
  * topic was deleted and created again.
  * <p>
- * So a taken key is settled by the records each file holds, read from the existing file's provenance (its header
- * only), a record being known by its offset and timestamp; never by counting. If the existing file holds every record
+ * So a taken key is settled by the records each file holds, read from the whole existing file, a record being known
+ * by all of it (offset, timestamp, value, key, headers, schema, topic id: {@code Existing}); never by counting. If the existing file holds every record
  * of this batch, it stays. If this batch holds every record of an existing Prism LTS file, it replaces it
  * ({@code If-Match} on the file inspected). Otherwise the existing file stays and the records it lacks are written
  * under their own key: the key of their first offset, or the next variant of the key. Whichever writer comes last, no
@@ -127,7 +124,7 @@ public final class ExistingArchiveFile {
                     existing.size(), ours);
             return null;
         }
-        ArchiveBatch rest = ours.subset(i -> !existing.holds(ours.offset(i), ours.timestamp(i))).orElseThrow();
+        ArchiveBatch rest = ours.subset(i -> !existing.holds(ours, i)).orElseThrow();
         ArchiveKey next = rest.firstOffset() != attempt.key.startOffset()
                 ? attempt.key.startingAt(rest.firstOffset()) : attempt.key.nextVariant();
         LOG.warn("s3://{}/{} holds other records than {} ({}); the {} records it lacks go to s3://{}/{}", bucket,
@@ -145,64 +142,85 @@ public final class ExistingArchiveFile {
     }
 
     /**
-     * The file under {@code key}; null if there is none. A file that is not an Avro file, or has no Prism LTS
-     * provenance, is foreign: it holds nothing this batch can count on.
+     * The file under {@code key}; null if there is none. A file that is not a complete Prism LTS archive file is
+     * foreign: it holds nothing this batch can count on.
      */
     private Existing inspect(ArchiveKey key) throws IOException {
         Optional<ArchiveStore.Stored> stored = store.get(key.toString());
         if (stored.isEmpty()) {
             return null;
         }
-        String eTag = stored.get().eTag();
-        Provenance provenance;
         try {
-            if (stored.get().bytes().length < 4) {
-                throw new InvalidAvroMagicException("shorter than an Avro header");
-            }
-            provenance = Provenance.of(new DataFileStream<>(new ByteArrayInputStream(stored.get().bytes()),
-                    new GenericDatumReader<>()));
-        } catch (InvalidAvroMagicException | IllegalArgumentException | AvroRuntimeException foreign) {
-            return new Existing(eTag, Set.of(), false);
+            return new Existing(stored.get().eTag(), ArchivedRecords.read(stored.get().bytes(), key.toString()));
+        } catch (ToolFailure foreign) {
+            return new Existing(stored.get().eTag(), null);
         }
-        Set<Record> records = new HashSet<>();
-        for (int i = 0; i < provenance.offsets().length; i++) {
-            records.add(new Record(provenance.offsets()[i], provenance.timestamps()[i]));
-        }
-        return new Existing(eTag, records, true);
     }
 
     private record Attempt(ArchiveBatch batch, ArchiveKey key, byte[] file) {
     }
 
-    private record Record(long offset, long timestamp) {
-    }
+    /**
+     * A file found under a key, and the records it holds (null for a file that is not a Prism LTS archive file). A
+     * record is known by all of it: its offset, timestamp and value, its key, headers and timestamp type where the file
+     * kept them (format version 2 on), its writer schema, and its topic's id where both sides know it (version 3 on).
+     * The offset alone does not name a record: a topic deleted and created again, or a log truncated by an unclean
+     * leader election, puts other records at the same offsets.
+     */
+    private record Existing(String eTag, ArchivedRecords file) {
 
-    /** A file found under a key: the records its provenance names (none for a file without Prism provenance). */
-    private record Existing(String eTag, Set<Record> records, boolean fromPrism) {
+        boolean fromPrism() {
+            return file != null;
+        }
 
-        boolean holds(long offset, long timestamp) {
-            return records.contains(new Record(offset, timestamp));
+        boolean holds(ArchiveBatch batch, int i) {
+            if (file == null || !sameSource(batch)) {
+                return false;
+            }
+            Header[] headers = batch.headers(i) == null ? new Header[0] : batch.headers(i).toArray();
+            byte[] datum = Arrays.copyOfRange(batch.data(i), batch.start(i), batch.start(i) + batch.length(i));
+            for (ArchivedRecords.Archived record : file.records()) {
+                if (record.is(batch.offset(i), batch.timestamp(i), batch.timestampType(i), batch.key(i), headers,
+                        datum, file.hasKafkaFields())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean sameSource(ArchiveBatch batch) {
+            Provenance provenance = file.provenance();
+            return provenance.topic().equals(batch.topic()) && provenance.partition() == batch.partition()
+                    && batch.schemaId().equals(provenance.schemaId())
+                    && (provenance.topicId() == null || batch.topicId() == null
+                            || provenance.topicId().equals(batch.topicId().toString()));
         }
 
         boolean holdsAll(ArchiveBatch batch) {
             for (int i = 0; i < batch.size(); i++) {
-                if (!holds(batch.offset(i), batch.timestamp(i))) {
+                if (!holds(batch, i)) {
                     return false;
                 }
             }
             return true;
         }
 
+        /** Whether every record of this file is one of {@code batch}'s. */
         boolean allIn(ArchiveBatch batch) {
-            Set<Record> theirs = new HashSet<>(records);
-            for (int i = 0; i < batch.size(); i++) {
-                theirs.remove(new Record(batch.offset(i), batch.timestamp(i)));
+            if (file == null || !sameSource(batch)) {
+                return false;
             }
-            return theirs.isEmpty();
+            int matched = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                if (holds(batch, i)) {
+                    matched++;
+                }
+            }
+            return matched == file.records().size();
         }
 
         int size() {
-            return records.size();
+            return file == null ? 0 : file.records().size();
         }
     }
 }

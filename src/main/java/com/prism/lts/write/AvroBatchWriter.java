@@ -36,6 +36,7 @@ public final class AvroBatchWriter {
     public static final String META_PARTITION = "partition";
     public static final String META_METRIC_DATE = "metric-date";
     public static final String META_FORMAT_VERSION = "format-version";
+    public static final String META_TOPIC_ID = "topic-id";
 
     private final String codec;
 
@@ -62,6 +63,9 @@ public final class AvroBatchWriter {
             writer.setMeta(Provenance.OFFSETS, Provenance.encode(offsets, size));
             writer.setMeta(Provenance.TIMESTAMPS, Provenance.encode(timestamps, size));
             writer.setMeta(Provenance.FORMAT_VERSION, Integer.toString(Provenance.FORMAT));
+            if (batch.topicId() != null) {
+                writer.setMeta(Provenance.TOPIC_ID, batch.topicId().toString());
+            }
             writer.setMeta(KafkaFields.TIMESTAMP_TYPES, KafkaFields.encodeTimestampTypes(batch));
             writer.setMeta(KafkaFields.KEYS, KafkaFields.encodeKeys(batch));
             writer.setMeta(KafkaFields.HEADERS, KafkaFields.encodeHeaders(batch));
@@ -84,6 +88,9 @@ public final class AvroBatchWriter {
         metadata.put(META_PARTITION, Integer.toString(batch.partition()));
         metadata.put(META_METRIC_DATE, batch.day().toString());
         metadata.put(META_FORMAT_VERSION, Integer.toString(Provenance.FORMAT));
+        if (batch.topicId() != null) {
+            metadata.put(META_TOPIC_ID, batch.topicId().toString());
+        }
         return metadata;
     }
 

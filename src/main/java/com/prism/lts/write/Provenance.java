@@ -33,7 +33,7 @@ public record Provenance(String topic, int partition, long[] offsets, long[] tim
         int formatVersion, String topicId) {
 
     /** The format this version of Prism LTS writes. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     public static final String FORMAT_VERSION = "prism.format.version";
     public static final String TOPIC = "prism.topic";

@@ -63,6 +63,7 @@ final class LedgerSimulation {
     final ExistingArchiveFile settler;
     final int settingsHash = 1;
     final long commitIntervalNanos;
+    final Backoff retry = new Backoff(20, 200);
     final int flushSize;
     final int maxOpenBatches;
     final int maxWaitingUploads;
@@ -323,6 +324,11 @@ final class LedgerSimulation {
                 + replica.position(partition));
     }
 
+    /**
+     * An unclean leader election: the partition's log loses its last records, and new ones will take their offsets.
+     * The consumers find the divergence from the leader epochs (KIP-320) and move their read positions back to it;
+     * one that takes the partition at a committed offset past it is moved back there as well.
+     */
     private void truncate() {
         int partition = random.nextInt(kafka.partitions);
         SimulatedKafka.Log log = kafka.log(partition);
@@ -333,6 +339,8 @@ final class LedgerSimulation {
         trace("an unclean leader election truncates partition " + partition + " at " + from);
         letGo(log.records.tailMap(from, true).values());
         kafka.truncate(partition, from);
+        TopicPartition tp = SimulatedKafka.partition(partition);
+        replicas.forEach(replica -> replica.divergedAt(tp, from));
     }
 
     private void trim() {
@@ -370,12 +378,18 @@ final class LedgerSimulation {
         }
     }
 
-    /** Kafka lets go of these records: those not archived yet are gaps Kafka made, not losses of ours. */
+    /**
+     * Kafka lets go of these records: those not archived yet (in a file of their own topic incarnation) are gaps Kafka
+     * made, not losses of ours.
+     */
     private void letGo(Iterable<SimulatedKafka.Produced> records) {
-        Map<Long, Integer> copies = bucket.copies();
+        Map<Long, List<String>> topicIds = bucket.topicIds();
         Set<Long> deadLettered = deadLettered();
         for (SimulatedKafka.Produced record : records) {
-            if (!copies.containsKey(record.uid()) && !deadLettered.contains(record.uid())) {
+            String own = kafka.incarnations.get(record.incarnation()).id.toString();
+            boolean archived = topicIds.getOrDefault(record.uid(), List.of()).stream()
+                    .anyMatch(id -> id == null || id.equals(own));
+            if (!archived && !deadLettered.contains(record.uid())) {
                 gaps.add(record.uid());
             }
         }
@@ -405,9 +419,17 @@ final class LedgerSimulation {
         Map<Long, Integer> copies = bucket.copies();
         Set<Long> deadLettered = deadLettered();
         commit.offsets().forEach((partition, offset) -> {
+            Uuid named = stateOf(offset).topicId();
+            if (named != null && !named.equals(kafka.current().id)) {
+                // committed for the topic before it was created again: no reader takes it for this one's
+                trace(replica.name + "'s commit of " + partition + " names the topic's old id " + named);
+                return;
+            }
+            // a reader of this commit starts where Kafka's validation of its leader epoch sends it
+            long upTo = kafka.log(partition.partition()).validated(offset.offset(), offset.leaderEpoch());
             for (SimulatedKafka.Produced record : produced.values()) {
                 if (record.incarnation() == kafka.current().number && record.partition() == partition.partition()
-                        && record.offset() < offset.offset() && !gaps.contains(record.uid())
+                        && record.offset() < upTo && !gaps.contains(record.uid())
                         && !(record.bad() ? deadLettered.contains(record.uid()) : copies.containsKey(record.uid()))) {
                     violations.add(replica.name + " committed " + partition + " at " + offset.offset() + " past "
                             + describe(record) + ", which is " + (record.bad() ? "not in the dead-letter topic"
@@ -415,6 +437,26 @@ final class LedgerSimulation {
                 }
             }
         });
+    }
+
+    /** What the group committed for {@code partition}, for the trace. */
+    String describeCommitted(TopicPartition partition) {
+        OffsetAndMetadata committed = kafka.committed.get(partition);
+        if (committed == null) {
+            return "";
+        }
+        CommitState state = stateOf(committed);
+        return " (committed " + committed.offset() + " for topic id " + state.topicId() + " with files " + state.cuts() + ", dead letters "
+                + state.deadLettered() + ")";
+    }
+
+    private CommitState stateOf(OffsetAndMetadata committed) {
+        String text = committed.metadata();
+        Optional<String> object = CommitMetadata.objectOf(text);
+        if (object.isPresent()) {
+            return CommitState.decode(bucket.state(object.get()), committed.offset());
+        }
+        return CommitState.fromText(text.substring(CommitMetadata.INLINE.length()), committed.offset());
     }
 
     // ---- the group
@@ -494,7 +536,8 @@ final class LedgerSimulation {
             violations.add("the archive did not catch up once the faults stopped: committed " + kafka.committed
                     + ", logs end at " + kafka.current().logs.stream().map(log -> log.end).toList()
                     + "; open batches " + replicas.stream().mapToInt(SimulatedReplica::openBatches).sum()
-                    + ", uploads waiting " + replicas.stream().mapToInt(SimulatedReplica::waitingUploads).sum());
+                    + ", uploads waiting " + replicas.stream().mapToInt(SimulatedReplica::waitingUploads).sum()
+                    + "; " + replicas.stream().map(SimulatedReplica::describe).toList());
         }
     }
 
@@ -502,29 +545,40 @@ final class LedgerSimulation {
         for (int p = 0; p < kafka.partitions; p++) {
             SimulatedKafka.Log log = kafka.log(p);
             OffsetAndMetadata committed = kafka.committed.get(SimulatedKafka.partition(p));
-            boolean empty = log.records.isEmpty();
-            if (!(empty && committed == null) && (committed == null || committed.offset() < log.end)) {
+            if (log.records.isEmpty()) {
+                continue;
+            }
+            // past the last record: a transaction marker after it is never a record to read
+            if (committed == null || committed.offset() <= log.records.lastKey()) {
                 return false;
             }
         }
         return replicas.stream().allMatch(r -> r.openBatches() == 0 && r.uploads.isEmpty() && r.pending.isEmpty());
     }
 
+    /**
+     * Every record exactly once in the archive (in files of its own topic incarnation: a record of a topic created
+     * again that was read within a second of it, before the archiver noticed, is also in a file that names the old
+     * topic id), or in the dead-letter topic if it cannot be archived; records Kafka let go of may be missing.
+     */
     private void checkAll() {
-        Map<Long, Integer> copies = bucket.copies();
+        Map<Long, List<String>> topicIds = bucket.topicIds();
         Set<Long> deadLettered = deadLettered();
         for (SimulatedKafka.Produced record : produced.values()) {
-            int count = copies.getOrDefault(record.uid(), 0);
+            List<String> files = topicIds.getOrDefault(record.uid(), List.of());
+            String own = kafka.incarnations.get(record.incarnation()).id.toString();
+            long count = files.stream().filter(id -> id == null || id.equals(own)).count();
             boolean gap = gaps.contains(record.uid());
             if (record.bad()) {
-                if (count > 0) {
-                    violations.add(describe(record) + " cannot be archived but is in " + count + " files");
+                if (!files.isEmpty()) {
+                    violations.add(describe(record) + " cannot be archived but is in " + files.size() + " files");
                 }
                 if (!gap && !deadLettered.contains(record.uid())) {
                     violations.add(describe(record) + " cannot be archived and is not in the dead-letter topic");
                 }
             } else if (count > 1 || (count == 0 && !gap)) {
-                violations.add(describe(record) + " is in " + count + " files");
+                violations.add(describe(record) + " is in " + count + " files of its topic" + (files.size() > count
+                        ? " (and " + (files.size() - count) + " of another topic id)" : ""));
             }
         }
     }
@@ -544,7 +598,7 @@ final class LedgerSimulation {
         byte[] value = datum(record.uid());
         return new ConsumerRecord<>(SimulatedKafka.TOPIC, record.partition(), record.offset(), record.timestamp(),
                 TimestampType.CREATE_TIME, record.key() == null ? -1 : record.key().length, value.length,
-                record.key(), value, new RecordHeaders(), Optional.empty());
+                record.key(), value, new RecordHeaders(), Optional.of(record.leaderEpoch()));
     }
 
     /** The Avro binary encoding of an event of {@link #SCHEMA}. */

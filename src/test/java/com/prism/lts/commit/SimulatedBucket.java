@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.prism.lts.upload.ArchiveStore;
+import com.prism.lts.write.Provenance;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -26,7 +27,7 @@ final class SimulatedBucket implements ArchiveStore {
 
     private final Map<String, Stored> files = new TreeMap<>();
     private final Map<String, byte[]> states = new HashMap<>();
-    private final Map<String, List<Long>> uidsByETag = new HashMap<>();
+    private final Map<String, Held> uidsByETag = new HashMap<>();
     private final List<String> violations;
     private int eTags;
 
@@ -64,11 +65,8 @@ final class SimulatedBucket implements ArchiveStore {
         return true;
     }
 
-    /** Every archive file's key and the records (uids) it holds. */
-    Map<String, List<Long>> contents() {
-        Map<String, List<Long>> contents = new TreeMap<>();
-        files.forEach((key, stored) -> contents.put(key, uids(stored)));
-        return contents;
+    /** The records (uids) of one file, and the topic id it names (null if none). */
+    private record Held(List<Long> uids, String topicId) {
     }
 
     /** How many files hold each record. */
@@ -78,21 +76,36 @@ final class SimulatedBucket implements ArchiveStore {
         return copies;
     }
 
+    /** For each record, the topic id named by each file that holds it (null for a file that names none). */
+    Map<Long, List<String>> topicIds() {
+        Map<Long, List<String>> ids = new HashMap<>();
+        files.values().forEach(stored -> {
+            Held held = held(stored);
+            held.uids().forEach(uid -> ids.computeIfAbsent(uid, u -> new ArrayList<>()).add(held.topicId()));
+        });
+        return ids;
+    }
+
     private List<Long> uids(Stored stored) {
+        return held(stored).uids();
+    }
+
+    private Held held(Stored stored) {
         return uidsByETag.computeIfAbsent(stored.eTag(), tag -> read(stored.bytes()));
     }
 
-    private static List<Long> read(byte[] file) {
+    private static Held read(byte[] file) {
         List<Long> uids = new ArrayList<>();
         try (DataFileStream<GenericRecord> records = new DataFileStream<>(new ByteArrayInputStream(file),
                 new GenericDatumReader<>())) {
+            String topicId = records.getMetaString(Provenance.TOPIC_ID);
             for (GenericRecord record : records) {
                 uids.add((Long) record.get("uid"));
             }
+            return new Held(uids, topicId);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return uids;
     }
 
     // ---- commit states
@@ -115,6 +128,10 @@ final class SimulatedBucket implements ArchiveStore {
                 states.remove(key);
             }
         };
+    }
+
+    byte[] state(String key) {
+        return states.get(key);
     }
 
     int stateObjects() {

@@ -25,8 +25,8 @@ final class SimulatedKafka {
      * A record produced: the ground truth. {@code uid} is unique to each record produced and is what its value
      * encodes, so a file's records are known by reading its values; {@code bad} records cannot be archived.
      */
-    record Produced(int incarnation, int partition, long offset, LocalDate day, String schemaId, long timestamp,
-            byte[] key, long uid, boolean bad) {
+    record Produced(int incarnation, int partition, long offset, int leaderEpoch, LocalDate day, String schemaId,
+            long timestamp, byte[] key, long uid, boolean bad) {
     }
 
     /** One incarnation of the topic: its id and its partitions' logs. */
@@ -50,6 +50,28 @@ final class SimulatedKafka {
         final NavigableMap<Long, Produced> records = new TreeMap<>();
         long start;
         long end;
+        /** Grows with each new leader: records appended after a truncation carry a higher one. */
+        int leaderEpoch;
+        /** Where the log was truncated, by the leader epoch that followed. */
+        final NavigableMap<Integer, Long> truncatedAt = new TreeMap<>();
+
+        /**
+         * Where a consumer starting at {@code offset}, committed with {@code epoch}, really starts: Kafka validates
+         * the committed position against the leader epochs (KIP-320) and goes back to where the log diverged.
+         */
+        long validated(long offset, java.util.Optional<Integer> epoch) {
+            if (epoch.isEmpty()) {
+                // nothing to validate with: past the log's end, Kafka resets to its start (auto.offset.reset)
+                return offset > end ? start : offset;
+            }
+            long position = offset;
+            for (Map.Entry<Integer, Long> truncation : truncatedAt.entrySet()) {
+                if (truncation.getKey() > epoch.get()) {
+                    position = Math.min(position, truncation.getValue());
+                }
+            }
+            return Math.min(position, end);
+        }
     }
 
     /** A dead letter: the record it came from. */
@@ -100,7 +122,8 @@ final class SimulatedKafka {
             int skip) {
         Log log = log(partition);
         log.end += skip;
-        Produced record = new Produced(current().number, partition, log.end, day, schemaId, timestamp, key, uid, bad);
+        Produced record = new Produced(current().number, partition, log.end, log.leaderEpoch, day, schemaId, timestamp,
+                key, uid, bad);
         log.records.put(log.end, record);
         log.end++;
         return record;
@@ -196,6 +219,8 @@ final class SimulatedKafka {
         Log log = log(partition);
         log.records.tailMap(from, true).clear();
         log.end = Math.max(from, log.start);
+        log.leaderEpoch++;
+        log.truncatedAt.put(log.leaderEpoch, log.end);
     }
 
     /** Retention: the log of {@code partition} starts at {@code start}. */

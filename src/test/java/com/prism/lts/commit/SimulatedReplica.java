@@ -67,6 +67,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final LinkedHashMap<String, OpenBatch> open = new LinkedHashMap<>();
     final List<Upload> uploads = new ArrayList<>();
+    private long nextTopicCheck;
     /** Commits sent and not answered yet, oldest first. */
     final List<Pending> pending = new ArrayList<>();
 
@@ -85,7 +86,8 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     void start() {
         state = State.RUNNING;
         ledgers = new ConsumerLedgers(world.commitMetadata(), this, this, world.settingsHash, world.commitIntervalNanos,
-                world::nanoTime, world::nextEpoch);
+                world.retry, world::nanoTime, world::nextEpoch);
+        nextTopicCheck = world.nanoTime();
         positions.clear();
         open.clear();
         uploads.clear();
@@ -141,12 +143,17 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     void assigned(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata committed = kafka.committed.get(partition);
+            long from;
             try {
-                world.trace(name + " takes " + partition + ": " + ledgers.take(partition, committed));
+                from = ledgers.take(partition, committed, kafka.current().id);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            positions.put(partition, committed == null ? -1 : committed.offset());
+            world.trace(name + " takes " + partition + " at " + (committed == null ? "its start" : committed.offset())
+                    + world.describeCommitted(partition)
+                    + (from == ConsumerLedgers.FROM_ITS_START && committed != null ? ", reading it from its start" : ""));
+            positions.put(partition, from == ConsumerLedgers.FROM_ITS_START || committed == null ? -1
+                    : kafka.log(partition.partition()).validated(committed.offset(), committed.leaderEpoch()));
         }
     }
 
@@ -195,15 +202,34 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             ledgers.sent(commit);
             pending.add(new Pending(this, member.id, generation, commit));
         }
-        ledgers.finishPassedReplays();
+        ledgers.finishPassedReplays(partition -> positions.getOrDefault(partition, -1L)
+                >= kafka.log(partition.partition()).end);
+        if (world.nanoTime() - nextTopicCheck >= 0) {
+            nextTopicCheck = world.nanoTime() + 1_000_000_000L;
+            ledgers.topicId(SimulatedKafka.TOPIC, kafka.current().id);
+        }
+        for (TopicPartition partition : ledgers.rewinds()) {
+            long from;
+            try {
+                from = ledgers.restart(partition, kafka.committed.get(partition), kafka.current().id);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            world.trace(name + " reads " + partition + " again from " + (from == ConsumerLedgers.FROM_ITS_START
+                    ? "its start" : from) + world.describeCommitted(partition));
+            positions.put(partition, from);
+        }
         if (waitingUploads() >= world.maxWaitingUploads) {
             return;
         }
         List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+        java.util.Set<TopicPartition> waiting = ledgers.waitingToRetry();
         for (TopicPartition partition : new ArrayList<>(ledgers.partitions())) {
+            if (waiting.contains(partition)) {
+                continue;
+            }
             List<ConsumerRecord<byte[], byte[]>> records = fetch(partition, maxRecords);
-            if (!records.isEmpty()) {
-                ledgers.hold(partition, records);
+            if (!records.isEmpty() && ledgers.hold(partition, records)) {
                 polled.addAll(records);
             }
         }
@@ -234,19 +260,42 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     }
 
     /**
-     * Kafka moves the read position of {@code partition} back by itself (an out-of-range reset to the log start, a
-     * truncation found), to a random offset from the log start to where it was.
+     * Kafka moves the read position of {@code partition} back, not below the committed offset, the records unchanged:
+     * nothing Kafka is known to do, but nothing the ledger may be fooled by either.
      */
     void movePositionBack(TopicPartition partition, java.util.function.LongUnaryOperator random) {
         Long position = positions.get(partition);
         if (position != null) {
-            long start = kafka.log(partition.partition()).start;
-            positions.put(partition, position <= start ? start : start + random.applyAsLong(position - start + 1));
+            OffsetAndMetadata committed = kafka.committed.get(partition);
+            long lowest = Math.max(kafka.log(partition.partition()).start, committed == null ? 0 : committed.offset());
+            if (position > lowest) {
+                positions.put(partition, lowest + random.applyAsLong(position - lowest + 1));
+            }
+        }
+    }
+
+    /** The log of {@code partition} was truncated at {@code from}: a read position past it goes back there. */
+    void divergedAt(TopicPartition partition, long from) {
+        Long position = positions.get(partition);
+        if (position != null && position > from) {
+            positions.put(partition, from);
         }
     }
 
     long position(TopicPartition partition) {
         return positions.getOrDefault(partition, -1L);
+    }
+
+    /** What this replica is doing, for the trace. */
+    String describe() {
+        StringBuilder text = new StringBuilder(name + " " + state);
+        if (ledgers != null) {
+            ledgers.all().forEach(ledger -> text.append("; ").append(ledger).append(" ").append(ledger.lag())
+                    .append(" at ").append(positions.get(ledger.partition()))
+                    .append(ledger.rewind() == null ? "" : ", to read again: " + ledger.rewind()));
+            text.append("; waiting to retry ").append(ledgers.waitingToRetry());
+        }
+        return text.toString();
     }
 
     Collection<TopicPartition> owned() {
@@ -259,14 +308,14 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
      */
     private void route(List<ConsumerRecord<byte[], byte[]>> records, int failAfter) {
         int steps = 0;
-        if (failAfter == steps++) {
-            world.trace(name + " route failed at its top for a poll of " + records.size());
-            return;
-        }
         List<PolledRecord> claimed = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             claimed.add(new PolledRecord(record, ledgers.ledger(new TopicPartition(record.topic(),
                     record.partition()))));
+        }
+        if (failAfter == steps++) {
+            failed(claimed, "at its top");
+            return;
         }
         List<ArchiveRecord> toBatch = new ArrayList<>();
         List<PolledRecord> toDeadLetter = new ArrayList<>();
@@ -285,7 +334,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         }
         for (PolledRecord polled : toDeadLetter) {
             if (failAfter == steps++) {
-                world.trace(name + " route failed while dead-lettering");
+                failed(claimed, "while dead-lettering");
                 return;
             }
             kafka.deadLetters.add(new SimulatedKafka.DeadLetter(world.produced(polled.record())));
@@ -297,7 +346,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             List<ArchiveRecord> left = group.getValue();
             while (!left.isEmpty()) {
                 if (failAfter == steps++) {
-                    world.trace(name + " route failed while batching");
+                    failed(claimed, "while batching");
                     return;
                 }
                 int size = Math.min(left.size(), roomIn(group.getKey()));
@@ -313,6 +362,14 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         ranges.forEach((ledger, range) -> ledger.released(range[0], range[1]));
     }
 
+    /** A step of the route threw: camel-kafka hands the poll to {@link PollFailures}. */
+    private void failed(List<PolledRecord> claimed, String where) {
+        world.trace(name + " route failed " + where + " for a poll of " + claimed.size());
+        Map<PartitionLedger, Long> firsts = new IdentityHashMap<>();
+        claimed.forEach(polled -> firsts.putIfAbsent(polled.ledger(), polled.offset()));
+        firsts.forEach((ledger, first) -> ledger.failed(first, "a step of the route failed " + where));
+    }
+
     private ArchiveRecord archiveRecord(PolledRecord polled, SimulatedKafka.Produced produced) {
         byte[] datum = LedgerSimulation.datum(produced.uid());
         return new ArchiveRecord(polled.record(), produced.day(), new DecodedEvent(produced.schemaId(),
@@ -323,6 +380,9 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
 
     private int roomIn(String key) {
         OpenBatch batch = open.get(key);
+        if (ArchiveRecord.isCutAgain(key)) {
+            return Integer.MAX_VALUE;
+        }
         return batch == null || batch.batch.size() >= world.flushSize ? world.flushSize
                 : world.flushSize - batch.batch.size();
     }
@@ -343,7 +403,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         rest.forEach(batch.batch::add);
         PartitionLedger.Cut previous = batch.batch.previousCut();
         boolean atItsEnd = previous != null && batch.batch.lastOffset() == previous.end();
-        if (atItsEnd || batch.batch.size() >= world.flushSize) {
+        if (atItsEnd || previous == null && batch.batch.size() >= world.flushSize) {
             complete(batch);
         }
     }
@@ -420,7 +480,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
 
     private void upload(Upload upload) {
         ArchiveBatch batch = upload.batch();
-        ArchiveKey key = ArchiveKey.of("topics", batch.topic(), batch.day(), batch.partition(), batch.firstOffset());
+        ArchiveKey key = ArchiveKey.of("topics", batch.topic(), batch.day(), batch.partition(), batch.keyOffset());
         try {
             byte[] file = world.writer.write(batch, key);
             if (!world.bucket.putIfAbsent(key.toString(), file, AvroBatchWriter.objectMetadata(batch))) {
@@ -432,7 +492,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
-        batch.ledger().uploaded(batch.firstOffset(), upload.cut());
+        batch.ledger().uploaded(upload.cut());
         world.trace(name + " uploaded " + key + ": " + batch);
     }
 
@@ -448,5 +508,9 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
 
     @Override
     public void released(PartitionLedger partition) {
+    }
+
+    @Override
+    public void routeFailed(PartitionLedger partition) {
     }
 }

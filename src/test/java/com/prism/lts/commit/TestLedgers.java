@@ -23,6 +23,6 @@ public final class TestLedgers {
 
     /** The ledger of a partition just assigned to a consumer, with nothing committed yet. */
     public static PartitionLedger assigned(String topic, int partition) {
-        return new PartitionLedger(new TopicPartition(topic, partition), 1, 0, -1, CommitState.empty(0));
+        return new PartitionLedger(new TopicPartition(topic, partition), 1, 0, null, -1, CommitState.empty(0, null));
     }
 }

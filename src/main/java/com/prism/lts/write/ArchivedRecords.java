@@ -1,15 +1,15 @@
-package com.prism.lts.restore;
+package com.prism.lts.write;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+
 import com.prism.lts.ToolFailure;
-import com.prism.lts.write.KafkaFields;
-import com.prism.lts.write.Provenance;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
@@ -20,11 +20,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
- * The records of one archive file as a restore produces them: each value's exact bytes as the archive stored them
- * (cut from the decompressed blocks, never decoded and encoded again), with its offset, timestamp and, in files of
- * format version 2, its timestamp type, key and headers.
+ * The records of one whole archive file: each value's exact bytes as the archive stored them (cut from the decompressed
+ * blocks, never decoded and encoded again), with its offset, timestamp and, in files of format version 2 and later, its
+ * timestamp type, key and headers. A restore produces them; a taken key is settled by them.
  */
-final class ArchivedRecords {
+public final class ArchivedRecords {
 
     private static final Header[] NO_HEADERS = new Header[0];
 
@@ -32,8 +32,20 @@ final class ArchivedRecords {
      * One record of a file. A file of format version 1 kept no key, headers or timestamp type: they are null, empty
      * and {@link TimestampType#NO_TIMESTAMP_TYPE}.
      */
-    record Archived(long offset, long timestamp, TimestampType timestampType, byte[] key, Header[] headers,
+    public record Archived(long offset, long timestamp, TimestampType timestampType, byte[] key, Header[] headers,
             byte[] datum) {
+
+        /**
+         * Whether this is the record that {@code offset}, {@code timestamp}, {@code datum} and, when the file kept
+         * them ({@code withKafkaFields}), the timestamp type, key and headers describe: the same record, not only the
+         * same offset.
+         */
+        public boolean is(long offset, long timestamp, TimestampType timestampType, byte[] key, Header[] headers,
+                byte[] datum, boolean withKafkaFields) {
+            return this.offset == offset && this.timestamp == timestamp && Arrays.equals(this.datum, datum)
+                    && (!withKafkaFields || this.timestampType == timestampType && Arrays.equals(this.key, key)
+                            && Arrays.equals(this.headers, headers));
+        }
     }
 
     private final Provenance provenance;
@@ -51,7 +63,7 @@ final class ArchivedRecords {
      *
      * @throws ToolFailure when it is not a complete Prism LTS archive file
      */
-    static ArchivedRecords read(byte[] file, String name) {
+    public static ArchivedRecords read(byte[] file, String name) {
         try (DataFileStream<Object> stream = new DataFileStream<>(new ByteArrayInputStream(file),
                 new GenericDatumReader<>())) {
             Provenance provenance = Provenance.of(stream);
@@ -95,16 +107,16 @@ final class ArchivedRecords {
         return datums;
     }
 
-    Provenance provenance() {
+    public Provenance provenance() {
         return provenance;
     }
 
     /** Whether the file kept keys, headers and timestamp types (format version 2 and later). */
-    boolean hasKafkaFields() {
+    public boolean hasKafkaFields() {
         return hasKafkaFields;
     }
 
-    List<Archived> records() {
+    public List<Archived> records() {
         return records;
     }
 
