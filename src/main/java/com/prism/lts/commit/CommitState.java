@@ -42,10 +42,13 @@ import org.apache.kafka.common.Uuid;
  *                      are only meaningful to an owner that files records the same way
  * @param topicId       the topic's id when it was written (null if unknown): a topic deleted and created again under the
  *                      same name has another one, and this state does not describe its records
+ * @param leaderEpoch   the leader epoch of the last record its writer had read (null if unknown): a record it
+ *                      describes that is read again with a higher one is another record, put there by an unclean
+ *                      leader election, and from its offset on this state describes nothing
  * @param cuts          per stream, its files that end at or above the committed offset, in the order of their ends
  * @param deadLettered  offsets at or above the committed offset that are in the dead-letter topic
  */
-public record CommitState(int settingsHash, Uuid topicId, SortedMap<StreamKey, List<Cut>> cuts,
+public record CommitState(int settingsHash, Uuid topicId, Integer leaderEpoch, SortedMap<StreamKey, List<Cut>> cuts,
         SortedSet<Long> deadLettered) {
 
     /** The version of this encoding, its first value. */
@@ -62,7 +65,7 @@ public record CommitState(int settingsHash, Uuid topicId, SortedMap<StreamKey, L
     }
 
     public static CommitState empty(int settingsHash, Uuid topicId) {
-        return new CommitState(settingsHash, topicId, new TreeMap<>(), new TreeSet<>());
+        return new CommitState(settingsHash, topicId, null, new TreeMap<>(), new TreeSet<>());
     }
 
     public boolean isEmpty() {
@@ -81,6 +84,7 @@ public record CommitState(int settingsHash, Uuid topicId, SortedMap<StreamKey, L
                 out.writeFixed(ByteBuffer.allocate(16).putLong(topicId.getMostSignificantBits())
                         .putLong(topicId.getLeastSignificantBits()).array());
             }
+            out.writeInt(leaderEpoch == null ? -1 : leaderEpoch);
             List<String> schemaIds = cuts.keySet().stream().map(StreamKey::schemaId).distinct().sorted().toList();
             Map<String, Integer> schemaIndex = new HashMap<>();
             out.writeArrayStart();
@@ -151,6 +155,11 @@ public record CommitState(int settingsHash, Uuid topicId, SortedMap<StreamKey, L
                 ByteBuffer buffer = ByteBuffer.wrap(id);
                 topicId = new Uuid(buffer.getLong(), buffer.getLong());
             }
+            Integer leaderEpoch = null;
+            if (version >= 2) {
+                int epoch = in.readInt();
+                leaderEpoch = epoch < 0 ? null : epoch;
+            }
             List<String> schemaIds = new ArrayList<>();
             for (long n = in.readArrayStart(); n != 0; n = in.arrayNext()) {
                 for (long i = 0; i < n; i++) {
@@ -193,7 +202,7 @@ public record CommitState(int settingsHash, Uuid topicId, SortedMap<StreamKey, L
             if (!in.isEnd()) {
                 throw new IllegalArgumentException("the commit state has bytes past its end");
             }
-            return new CommitState(ByteBuffer.wrap(hash).getInt(), topicId, cuts, deadLettered);
+            return new CommitState(ByteBuffer.wrap(hash).getInt(), topicId, leaderEpoch, cuts, deadLettered);
         } catch (IOException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("the commit state cannot be read: " + e.getMessage(), e);
         }

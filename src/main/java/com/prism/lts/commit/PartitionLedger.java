@@ -62,8 +62,10 @@ public final class PartitionLedger {
     private final TreeMap<Long, Integer> leaderEpochs = new TreeMap<>();
 
     private final Map<StreamKey, Stream> streams = new HashMap<>();
-    /** The highest last offset of a file of the partition's previous owner: above it, every record is cut freely. */
+    /** The highest offset the previous owner's state describes: above it, every record is cut freely. */
     private long horizon = -1;
+    /** The leader epoch of the last record the previous owner had read; null if unknown. */
+    private Integer previousEpoch;
     private final List<Cut> openReplays = new ArrayList<>();
     private final TreeSet<Long> deadLettered = new TreeSet<>();
     private final Set<Long> deadLetteredBefore = new HashSet<>();
@@ -109,6 +111,37 @@ public final class PartitionLedger {
         });
         deadLettered.addAll(previous.deadLettered());
         deadLetteredBefore.addAll(previous.deadLettered());
+        if (!previous.deadLettered().isEmpty()) {
+            horizon = Math.max(horizon, previous.deadLettered().last());
+        }
+        previousEpoch = previous.leaderEpoch();
+    }
+
+    /**
+     * The record at {@code offset} was read with a higher leader epoch than the previous owner had seen: a log
+     * truncated by an unclean leader election put another record there. From there on the previous owner's state
+     * describes records that are gone: its files end before it, its dead letters there are forgotten.
+     */
+    private void replacedFrom(long offset) {
+        LOG.warn("{} holds other records from offset {} on than its previous owner read (a log truncated by an unclean"
+                + " leader election): they are archived as new records", partition, offset);
+        streams.values().forEach(stream -> {
+            for (Cut cut : new ArrayList<>(stream.previous)) {
+                if (cut.end >= offset) {
+                    stream.cuts.remove(cut.end);
+                    if (cut.first >= offset) {
+                        stream.previous.remove(cut);
+                    } else {
+                        cut.end = offset - 1;
+                        stream.cuts.put(cut.end, cut);
+                    }
+                }
+            }
+        });
+        deadLettered.tailSet(offset).clear();
+        deadLetteredBefore.removeIf(dead -> dead >= offset);
+        horizon = Math.min(horizon, offset - 1);
+        version++;
     }
 
     public TopicPartition partition() {
@@ -151,12 +184,17 @@ public final class PartitionLedger {
             return false;
         }
         for (ConsumerRecord<?, ?> record : records) {
-            record.leaderEpoch().ifPresent(epoch -> {
-                Integer current = leaderEpochs.isEmpty() ? null : leaderEpochs.lastEntry().getValue();
-                if (!epoch.equals(current)) {
-                    leaderEpochs.put(record.offset(), epoch);
-                }
-            });
+            if (record.leaderEpoch().isEmpty()) {
+                continue;
+            }
+            int epoch = record.leaderEpoch().get();
+            Integer current = leaderEpochs.isEmpty() ? null : leaderEpochs.lastEntry().getValue();
+            if (current == null || epoch != current) {
+                leaderEpochs.put(record.offset(), epoch);
+            }
+            if (previousEpoch != null && epoch > previousEpoch && record.offset() <= horizon) {
+                replacedFrom(record.offset());
+            }
         }
         long last = records.get(records.size() - 1).offset();
         held.addLast(new long[] {first, last});
@@ -354,8 +392,10 @@ public final class PartitionLedger {
         SortedMap<StreamKey, List<CommitState.Cut>> cuts = new TreeMap<>();
         streams.forEach((key, stream) -> cuts.put(key, stream.cuts.values().stream()
                 .map(cut -> new CommitState.Cut(cut.first, cut.end, cut.status == Status.DONE)).toList()));
+        Integer lastEpoch = leaderEpochs.isEmpty() ? previousEpoch : leaderEpochs.lastEntry().getValue();
         return new Snapshot(this, safe, epochAt(safe - 1),
-                new CommitState(settingsHash, topicId, cuts, new TreeSet<>(deadLettered)), cutSequence, version);
+                new CommitState(settingsHash, topicId, lastEpoch, cuts, new TreeSet<>(deadLettered)), cutSequence,
+                version);
     }
 
     private long safeOffset() {
@@ -442,7 +482,8 @@ public final class PartitionLedger {
     public static final class Cut {
         private final StreamKey stream;
         private final long first;
-        private final long end;
+        /** Moved back only when a truncated log is found under a previous owner's file ({@link #replacedFrom}). */
+        private volatile long end;
         private final boolean previous;
         private final CompletableFuture<Boolean> committed = new CompletableFuture<>();
         private Status status;

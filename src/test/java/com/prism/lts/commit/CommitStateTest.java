@@ -26,7 +26,7 @@ class CommitStateTest {
 
     @Test
     void a_state_reads_back_as_written_relative_to_its_committed_offset() {
-        CommitState state = new CommitState(-7, TOPIC_ID, new TreeMap<>(Map.of(
+        CommitState state = new CommitState(-7, TOPIC_ID, null, new TreeMap<>(Map.of(
                 new StreamKey(LocalDate.of(2018, 1, 4), "1"), List.of(new CommitState.Cut(COMMITTED - 5,
                         COMMITTED + 3, true), new CommitState.Cut(COMMITTED + 4, COMMITTED + 250, false)),
                 new StreamKey(LocalDate.of(1970, 1, 1), "schema-x"), List.of(new CommitState.Cut(COMMITTED,
@@ -37,7 +37,7 @@ class CommitStateTest {
 
         assertThat(CommitState.fromText(state.toText(COMMITTED), COMMITTED)).isEqualTo(state);
         assertThat(CommitState.decode(state.encode(COMMITTED), COMMITTED)).isEqualTo(state);
-        CommitState withoutId = new CommitState(3, null, state.cuts(), state.deadLettered());
+        CommitState withoutId = new CommitState(3, null, null, state.cuts(), state.deadLettered());
         assertThat(CommitState.decode(withoutId.encode(COMMITTED), COMMITTED)).isEqualTo(withoutId);
     }
 
@@ -47,7 +47,7 @@ class CommitStateTest {
         IntStream.range(0, 30).forEach(day -> cuts.put(new StreamKey(LocalDate.of(2018, 1, 1).plusDays(day), "1"),
                 List.of(new CommitState.Cut(COMMITTED + 7L * day, COMMITTED + 200 + 37L * day, day % 2 == 0))));
 
-        String text = new CommitState(1, TOPIC_ID, cuts, new TreeSet<>()).toText(COMMITTED);
+        String text = new CommitState(1, TOPIC_ID, null, cuts, new TreeSet<>()).toText(COMMITTED);
 
         assertThat(text.length()).isLessThan(400);
         assertThat(CommitState.fromText(text, COMMITTED).cuts()).isEqualTo(cuts);

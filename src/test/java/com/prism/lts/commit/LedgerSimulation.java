@@ -578,7 +578,8 @@ final class LedgerSimulation {
                 }
             } else if (count > 1 || (count == 0 && !gap)) {
                 violations.add(describe(record) + " is in " + count + " files of its topic" + (files.size() > count
-                        ? " (and " + (files.size() - count) + " of another topic id)" : ""));
+                        ? " (and " + (files.size() - count) + " of another topic id)" : "") + ": "
+                        + bucket.keysHolding(record.uid()));
             }
         }
     }

@@ -186,7 +186,7 @@ class PartitionLedgerTest {
     @Test
     void the_next_owner_skips_files_known_to_be_in_s3_and_gathers_the_others_exactly_as_they_were_cut() {
         // Previous owner: committed 100; Jan 4 had a file 90..104 in S3 and a file 106..110 not known to be
-        CommitState previous = new CommitState(SETTINGS, TOPIC, new TreeMap<>(Map.of(
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
                 JAN_4, List.of(new CommitState.Cut(90, 104, true), new CommitState.Cut(106, 110, false)))),
                 new TreeSet<>(List.of(105L)));
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, TOPIC, 100, previous);
@@ -210,7 +210,7 @@ class PartitionLedgerTest {
     void records_of_a_day_below_the_first_offset_of_its_file_in_s3_are_not_taken_for_archived() {
         // The previous owner's poll of 10..11 failed; a later poll opened the file 12..14 of the same day, which is
         // in S3, while 10 and 11 were still held: the committed offset stayed at 10
-        CommitState previous = new CommitState(SETTINGS, TOPIC, new TreeMap<>(Map.of(
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
                 JAN_4, List.of(new CommitState.Cut(12, 14, true)))), new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, TOPIC, 10, previous);
         poll(next, 10, 11, 12, 13, 14);
@@ -223,7 +223,7 @@ class PartitionLedgerTest {
     @Test
     void a_record_inside_a_file_nested_in_another_of_its_day_belongs_to_the_inner_one() {
         // An owner gathered 12..14 again for its previous owner while its own batch of the day, 10..15, was open
-        CommitState previous = new CommitState(SETTINGS, TOPIC, new TreeMap<>(Map.of(
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
                 JAN_4, List.of(new CommitState.Cut(12, 14, true), new CommitState.Cut(10, 15, false)))),
                 new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 3, SETTINGS, TOPIC, 10, previous);
@@ -236,7 +236,7 @@ class PartitionLedgerTest {
 
     @Test
     void a_file_gathered_again_holds_its_first_offset_and_is_committed_until_below_the_offset() {
-        CommitState previous = new CommitState(SETTINGS, TOPIC, new TreeMap<>(Map.of(
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
                 JAN_4, List.of(new CommitState.Cut(100, 110, false)))), new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, TOPIC, 100, previous);
         poll(next, 100, 101, 110);
@@ -262,7 +262,7 @@ class PartitionLedgerTest {
 
     @Test
     void a_file_of_the_previous_owner_whose_last_record_is_gone_is_finished_once_it_is_passed() {
-        CommitState previous = new CommitState(SETTINGS, TOPIC, new TreeMap<>(Map.of(
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
                 JAN_4, List.of(new CommitState.Cut(100, 105, false)))), new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, TOPIC, 100, previous);
         poll(next, 100, 101, 107);
@@ -279,7 +279,7 @@ class PartitionLedgerTest {
 
     @Test
     void a_file_of_the_previous_owner_that_ends_past_a_truncated_log_is_finished_once_the_log_is_read_to_its_end() {
-        CommitState previous = new CommitState(SETTINGS, TOPIC, new TreeMap<>(Map.of(
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
                 JAN_4, List.of(new CommitState.Cut(100, 105, false)))), new TreeSet<>());
         PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, TOPIC, 100, previous);
         poll(next, 100, 101);

@@ -20,16 +20,20 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * The bucket of the ledger simulation: archive files under their keys, with S3's conditional writes, and the commit
- * states too large for Kafka's metadata ({@link #states()}). It watches the one thing S3 itself must never be made to do: replace a file
- * by one that lacks some of its records.
+ * states too large for Kafka's metadata ({@link #states()}). It watches the one thing S3 itself must never be made to
+ * do: replace a file by one that lacks some of its records.
  */
 final class SimulatedBucket implements ArchiveStore {
 
     private final Map<String, Stored> files = new TreeMap<>();
     private final Map<String, byte[]> states = new HashMap<>();
-    private final Map<String, Held> uidsByETag = new HashMap<>();
+    private final Map<String, Held> read = new HashMap<>();
     private final List<String> violations;
     private int eTags;
+
+    /** The records (uids) of one file, and the topic id it names (null if none). */
+    private record Held(List<Long> uids, String topicId) {
+    }
 
     SimulatedBucket(List<String> violations) {
         this.violations = violations;
@@ -56,8 +60,8 @@ final class SimulatedBucket implements ArchiveStore {
             return false;
         }
         Stored replacement = new Stored(file, "etag-" + ++eTags);
-        Set<Long> lacking = new HashSet<>(uids(existing));
-        lacking.removeAll(uids(replacement));
+        Set<Long> lacking = new HashSet<>(held(existing).uids());
+        lacking.removeAll(held(replacement).uids());
         if (!lacking.isEmpty()) {
             violations.add("s3://" + key + " was replaced by a file that lacks records " + lacking);
         }
@@ -65,14 +69,10 @@ final class SimulatedBucket implements ArchiveStore {
         return true;
     }
 
-    /** The records (uids) of one file, and the topic id it names (null if none). */
-    private record Held(List<Long> uids, String topicId) {
-    }
-
     /** How many files hold each record. */
     Map<Long, Integer> copies() {
         Map<Long, Integer> copies = new HashMap<>();
-        files.values().forEach(stored -> uids(stored).forEach(uid -> copies.merge(uid, 1, Integer::sum)));
+        files.values().forEach(stored -> held(stored).uids().forEach(uid -> copies.merge(uid, 1, Integer::sum)));
         return copies;
     }
 
@@ -86,12 +86,19 @@ final class SimulatedBucket implements ArchiveStore {
         return ids;
     }
 
-    private List<Long> uids(Stored stored) {
-        return held(stored).uids();
+    /** The keys of the files that hold record {@code uid}. */
+    List<String> keysHolding(long uid) {
+        List<String> keys = new ArrayList<>();
+        files.forEach((key, stored) -> {
+            if (held(stored).uids().contains(uid)) {
+                keys.add(key);
+            }
+        });
+        return keys;
     }
 
     private Held held(Stored stored) {
-        return uidsByETag.computeIfAbsent(stored.eTag(), tag -> read(stored.bytes()));
+        return read.computeIfAbsent(stored.eTag(), tag -> read(stored.bytes()));
     }
 
     private static Held read(byte[] file) {
