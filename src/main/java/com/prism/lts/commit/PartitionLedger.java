@@ -392,7 +392,9 @@ public final class PartitionLedger {
         SortedMap<StreamKey, List<CommitState.Cut>> cuts = new TreeMap<>();
         streams.forEach((key, stream) -> cuts.put(key, stream.cuts.values().stream()
                 .map(cut -> new CommitState.Cut(cut.first, cut.end, cut.status == Status.DONE)).toList()));
-        Integer lastEpoch = leaderEpochs.isEmpty() ? previousEpoch : leaderEpochs.lastEntry().getValue();
+        // every record the state describes was read with this epoch or a lower one: its own, and its previous owner's
+        Integer lastEpoch = leaderEpochs.isEmpty() ? previousEpoch : previousEpoch == null
+                ? leaderEpochs.lastEntry().getValue() : Math.max(previousEpoch, leaderEpochs.lastEntry().getValue());
         return new Snapshot(this, safe, epochAt(safe - 1),
                 new CommitState(settingsHash, topicId, lastEpoch, cuts, new TreeSet<>(deadLettered)), cutSequence,
                 version);

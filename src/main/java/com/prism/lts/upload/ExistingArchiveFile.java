@@ -32,9 +32,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * So a taken key is settled by the records each file holds, read from the whole existing file, a record being known
  * by all of it (offset, timestamp, value, key, headers, schema, topic id: {@code Existing}); never by counting. If the existing file holds every record
  * of this batch, it stays. If this batch holds every record of an existing Prism LTS file, it replaces it
- * ({@code If-Match} on the file inspected). Otherwise the existing file stays and the records it lacks are written
- * under their own key: the key of their first offset, or the next variant of the key. Whichever writer comes last, no
- * record that was committed disappears from S3, and none is written twice.
+ * ({@code If-Match} on the file inspected). Otherwise the existing file stays, and the records it lacks are settled the
+ * same way against the next variant of the key ({@code ...+<startOffset>-<n>.avro}), and so on until a variant holds
+ * them all or is free. Every writer of the same records walks the same variants in the same order, so whichever
+ * comes last, no record that was committed disappears from S3, and none is written twice.
  */
 public final class ExistingArchiveFile {
 
@@ -125,11 +126,10 @@ public final class ExistingArchiveFile {
             return null;
         }
         ArchiveBatch rest = ours.subset(i -> !existing.holds(ours, i)).orElseThrow();
-        ArchiveKey next = rest.firstOffset() != attempt.key.startOffset()
-                ? attempt.key.startingAt(rest.firstOffset()) : attempt.key.nextVariant();
+        ArchiveKey next = attempt.key.nextVariant();
         LOG.warn("s3://{}/{} holds other records than {} ({}); the {} records it lacks go to s3://{}/{}", bucket,
-                attempt.key, ours, existing.fromPrism() ? "another replica filed them differently"
-                        : "it was not written by Prism LTS", rest.size(), bucket, next);
+                attempt.key, ours, existing.fromPrism() ? "another incarnation of the topic, or another replica that"
+                        + " filed them differently" : "it was not written by Prism LTS", rest.size(), bucket, next);
         return new Attempt(rest, next, writer.write(rest, next));
     }
 
