@@ -47,7 +47,7 @@ public record ArchiveRecord(ConsumerRecord<?, ?> kafka, LocalDate day, DecodedEv
         return (byte[]) kafka.key();
     }
 
-    private static final String UNTIL = "/until-";
+    private static final String AGAIN = "/again-";
 
     public StreamKey stream() {
         return new StreamKey(day, event.schemaId());
@@ -65,11 +65,12 @@ public record ArchiveRecord(ConsumerRecord<?, ?> kafka, LocalDate day, DecodedEv
      */
     public String batchKey() {
         String key = topic() + '/' + partition() + '/' + ledger.epoch() + '/' + day + '/' + event.schemaId();
-        return previousCut == null ? key : key + UNTIL + previousCut.end();
+        // by the first offset of the previous owner's file, which never changes (its end may: PartitionLedger)
+        return previousCut == null ? key : key + AGAIN + previousCut.first();
     }
 
     /** Whether {@code batchKey} is that of a batch gathering again a file its partition's previous owner cut. */
     public static boolean isCutAgain(String batchKey) {
-        return batchKey.contains(UNTIL);
+        return batchKey.contains(AGAIN);
     }
 }

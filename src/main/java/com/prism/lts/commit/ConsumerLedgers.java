@@ -255,8 +255,15 @@ final class ConsumerLedgers {
         });
     }
 
-    /** The partitions that must be read again from their committed offsets, with a new ledger. */
+    /**
+     * The partitions that must be read again from their committed offsets, with a new ledger. None while a commit is
+     * in flight: it may carry a state of the ledgers given up, and the offsets read for the new ones must include it,
+     * or it would land after them and replace what they commit with what their predecessors knew.
+     */
     List<TopicPartition> rewinds() {
+        if (commitInFlight()) {
+            return List.of();
+        }
         List<TopicPartition> rewinds = new ArrayList<>();
         ledgers.forEach((partition, ledger) -> {
             if (ledger.rewind() != null) {

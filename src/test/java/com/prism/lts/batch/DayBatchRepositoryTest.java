@@ -15,7 +15,7 @@ class DayBatchRepositoryTest {
         CamelContext context = new DefaultCamelContext();
         DayBatchRepository repository = new DayBatchRepository();
         String ordinary = "ac-user-event/0/1/2018-01-04/1";
-        String cutAgain = "ac-user-event/0/1/2018-01-04/1/until-104";
+        String cutAgain = "ac-user-event/0/1/2018-01-04/1/again-100";
         repository.add(context, ordinary, new DefaultExchange(context));
         repository.add(context, cutAgain, new DefaultExchange(context));
 

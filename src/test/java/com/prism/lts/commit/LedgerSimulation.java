@@ -412,7 +412,8 @@ final class LedgerSimulation {
     /** The coordinator applied (or not) a commit: every record below each committed offset must be safe. */
     void committed(SimulatedReplica replica, ConsumerLedgers.Commit commit, boolean applied) {
         trace(replica.name + (applied ? " commits " : " is refused a commit of ")
-                + ConsumerLedgers.describe(commit.offsets()));
+                + ConsumerLedgers.describe(commit.offsets()) + " " + commit.snapshots().values().stream()
+                        .map(snapshot -> snapshot.ledger() + " " + snapshot.state().cuts().values()).toList());
         if (!applied) {
             return;
         }
