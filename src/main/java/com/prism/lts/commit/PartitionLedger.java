@@ -304,11 +304,12 @@ public final class PartitionLedger {
     }
 
     /**
-     * A batch opened at {@code offset}: it holds its first offset until it is uploaded; a batch gathering a previous
-     * owner's file again ({@code replayOf}) holds that file's first offset.
+     * A batch opened at {@code offset}: it holds its first offset until it is uploaded. A batch gathering a previous
+     * owner's file again ({@code replayOf}) holds its own first record's offset, not the file's: the file's records
+     * below it are below the offset this ledger started from, or gone.
      */
     public synchronized void opened(long offset, Cut replayOf) {
-        batchStarts.add(replayOf == null ? offset : replayOf.first);
+        batchStarts.add(offset);
         if (replayOf != null) {
             openReplays.add(replayOf);
         }
@@ -349,9 +350,9 @@ public final class PartitionLedger {
         return cut;
     }
 
-    /** The file of {@code cut} is in S3. */
-    public synchronized void uploaded(Cut cut) {
-        batchStarts.remove(cut.first);
+    /** The file of {@code cut}, whose batch opened at {@code first}, is in S3. */
+    public synchronized void uploaded(long first, Cut cut) {
+        batchStarts.remove(first);
         cut.status = Status.DONE;
         version++;
     }

@@ -36,7 +36,7 @@ public final class BatchUploaded implements Processor {
     @Override
     public void process(Exchange exchange) {
         ArchiveBatch batch = exchange.getProperty(BATCH, ArchiveBatch.class);
-        batch.ledger().uploaded(batch.cut());
+        batch.ledger().uploaded(batch.firstOffset(), batch.cut());
         dayBatches.noLongerWaiting();
         long fileBytes = exchange.getMessage().getHeader(AWS2S3Constants.CONTENT_LENGTH, 0L, Long.class);
         metrics.archived(batch.size(), fileBytes, Duration.ofNanos(

@@ -83,11 +83,11 @@ class ArchivingConsumerTest {
             PartitionLedger.Cut first = partition.finished(JAN_4, 4, 4, null, false);
             awaitCommit(consumer, first);
             assertThat(kafka.committed(group, topic)).containsEntry(0, 4L);
-            partition.uploaded(first);
+            partition.uploaded(4, first);
             awaitCommitted(consumer, group, topic, 7);
             PartitionLedger.Cut second = partition.finished(JAN_4, 7, 7, null, false);
             awaitCommit(consumer, second);
-            partition.uploaded(second);
+            partition.uploaded(7, second);
         }
         assertThat(kafka.committed(group, topic)).as("committed on close").containsEntry(0, 10L);
     }
@@ -108,7 +108,7 @@ class ArchivingConsumerTest {
             PartitionLedger.Cut uploaded = partition.finished(new StreamKey(LocalDate.of(2018, 1, 5), "1"), 1, 2, null,
                     false);
             awaitCommit(first, uploaded);
-            partition.uploaded(uploaded);
+            partition.uploaded(1, uploaded);
         }
 
         try (ArchivingConsumer next = consumer(new Batches(), group)) {
@@ -221,11 +221,11 @@ class ArchivingConsumerTest {
             assertThat(s3.keys(BUCKET, "topics/_prism/commit-state/g/" + topic + "/0/")).hasSize(1);
             for (int day = 1; day <= days; day++) {
                 awaitCommit(consumer, cuts.get(day - 1));
-                partition.uploaded(cuts.get(day - 1));
+                partition.uploaded(day, cuts.get(day - 1));
             }
             PartitionLedger.Cut last = partition.finished(JAN_4, 0, 0, null, false);
             awaitCommit(consumer, last);
-            partition.uploaded(last);
+            partition.uploaded(0, last);
             awaitCommitted(consumer, group, topic, days + 1);
             assertThat(committedMetadata(group, topic)).startsWith(CommitMetadata.INLINE)
                     .doesNotStartWith(CommitMetadata.IN_S3);

@@ -396,17 +396,18 @@ final class LedgerSimulation {
     }
 
     private void deliverCommit() {
-        Optional<SimulatedReplica> sender = any(r -> !r.pending.isEmpty() && r.state != SimulatedReplica.State.FROZEN);
-        if (sender.isEmpty()) {
-            return;
-        }
-        SimulatedReplica.Pending commit = sender.get().pending.get(0);
+        any(r -> !r.pending.isEmpty() && r.state != SimulatedReplica.State.FROZEN).ifPresent(this::deliver);
+    }
+
+    /** The group coordinator answers the oldest commit {@code sender} has in flight. */
+    void deliver(SimulatedReplica sender) {
+        SimulatedReplica.Pending commit = sender.pending.get(0);
         boolean refused = !healing && random.nextDouble() < faults.refused;
         boolean ambiguous = !healing && !refused && random.nextDouble() < faults.ambiguous;
         boolean applied = !refused && (!ambiguous || random.nextBoolean())
                 && kafka.commit(commit.memberId(), commit.generation(), commit.commit().offsets());
-        committed(sender.get(), commit.commit(), applied);
-        sender.get().answer(commit, applied, ambiguous);
+        committed(sender, commit.commit(), applied);
+        sender.answer(commit, applied, ambiguous);
     }
 
     /** The coordinator applied (or not) a commit: every record below each committed offset must be safe. */
@@ -426,6 +427,13 @@ final class LedgerSimulation {
                 trace(replica.name + "'s commit of " + partition + " names the topic's old id " + named);
                 return;
             }
+            // a file not known to be in S3 holds its first offset back, but for records retention took first
+            long logStart = kafka.log(partition.partition()).start;
+            stateOf(offset).cuts().forEach((stream, cuts) -> cuts.stream()
+                    .filter(cut -> !cut.done() && cut.first() < offset.offset() && cut.first() >= logStart).findFirst()
+                    .ifPresent(cut -> violations.add(replica.name + " committed " + partition + " at "
+                            + offset.offset() + " with a file of " + stream + " not known to be in S3 that begins"
+                            + " below it: " + cut)));
             // a reader of this commit starts where Kafka's validation of its leader epoch sends it
             long upTo = kafka.log(partition.partition()).validated(offset.offset(), offset.leaderEpoch());
             for (SimulatedKafka.Produced record : produced.values()) {

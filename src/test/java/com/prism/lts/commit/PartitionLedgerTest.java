@@ -62,12 +62,12 @@ class PartitionLedgerTest {
 
         PartitionLedger.Cut tuesday = ledger.finished(JAN_5, 101, 103, null, false);
         commit(ledger);
-        ledger.uploaded(tuesday);
+        ledger.uploaded(101, tuesday);
 
         assertThat(due(ledger).offset()).as("Monday's batch, still open, holds the commit back").isEqualTo(100);
         PartitionLedger.Cut monday = ledger.finished(JAN_4, 100, 104, null, false);
         commit(ledger);
-        ledger.uploaded(monday);
+        ledger.uploaded(100, monday);
         assertThat(due(ledger).offset()).as("every record read is in S3").isEqualTo(105);
     }
 
@@ -134,7 +134,7 @@ class PartitionLedgerTest {
 
         ledger.committed(snapshot);
         assertThat(cut.committed().toCompletableFuture().join()).isTrue();
-        ledger.uploaded(cut);
+        ledger.uploaded(0, cut);
         assertThat(ledger.due(true).state().cuts()).as("below the committed offset: forgotten").isEmpty();
     }
 
@@ -146,7 +146,7 @@ class PartitionLedgerTest {
         ledger.released(0, 3);
         PartitionLedger.Cut tuesday = ledger.finished(JAN_5, 1, 3, null, false);
         commit(ledger);
-        ledger.uploaded(tuesday);
+        ledger.uploaded(1, tuesday);
 
         PartitionLedger.Snapshot snapshot = ledger.due(true);
         assertThat(snapshot.offset()).isZero();
@@ -253,8 +253,8 @@ class PartitionLedgerTest {
         commit(next);
         assertThat(next.finished(JAN_4, 100, 110, again, false)).as("a previous owner's file is committed already")
                 .isSameAs(again);
-        next.uploaded(again);
-        next.uploaded(tuesday);
+        next.uploaded(100, again);
+        next.uploaded(101, tuesday);
         PartitionLedger.Snapshot all = next.due(true);
         assertThat(all.offset()).isEqualTo(111);
         assertThat(all.state().cuts()).isEmpty();

@@ -175,6 +175,10 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     // ---- commits
 
     private void commitLast(Collection<TopicPartition> partitions) {
+        // Kafka's commitSync answers the commits sent before it first, in order
+        while (!pending.isEmpty()) {
+            world.deliver(this);
+        }
         ConsumerLedgers.Commit commit = ledgers.due(partitions, true);
         if (commit != null) {
             boolean applied = kafka.commit(member.id, generation, commit.offsets());
@@ -324,6 +328,10 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             ArchiveRecord record = produced.bad() ? null : archiveRecord(polled, produced);
             PartitionLedger.Filing filing = polled.ledger().filing(polled.offset(),
                     record == null ? null : record.stream());
+            if (Boolean.getBoolean("simulation.filings")) {
+                world.trace(polled.ledger() + " files offset " + polled.offset() + " of " + (record == null ? "no stream"
+                        : record.stream()) + ": " + filing.kind() + (filing.cut() == null ? "" : " " + filing.cut()));
+            }
             switch (filing.kind()) {
                 case GIVEN_UP, DEAD_LETTERED_BEFORE, ARCHIVED_BEFORE -> {
                 }
@@ -492,7 +500,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
-        batch.ledger().uploaded(upload.cut());
+        batch.ledger().uploaded(batch.firstOffset(), upload.cut());
         world.trace(name + " uploaded " + key + ": " + batch);
     }
 
