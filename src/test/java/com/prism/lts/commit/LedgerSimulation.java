@@ -52,7 +52,7 @@ final class LedgerSimulation {
             {"type": "record", "name": "SimulatedEvent", "namespace": "com.prism.lts.commit",
              "fields": [{"name": "uid", "type": "long"}]}""");
     private static final long NANOS_PER_STEP = 10_000_000L;
-    private static final int TRACE_LINES = 400;
+    private static final int TRACE_LINES = Integer.getInteger("simulation.trace", 400);
 
     final long seed;
     final SplittableRandom random;

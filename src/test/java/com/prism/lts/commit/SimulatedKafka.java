@@ -152,30 +152,27 @@ final class SimulatedKafka {
     /**
      * Where every partition goes in the next generation: partitions of members that left go to those still here,
      * spread evenly, each member keeping what it can (the cooperative-sticky assignor). A member that does not
-     * answer (dead or frozen, its session not over yet) keeps its partitions and is given no others.
+     * answer (dead or frozen, its session not over yet) keeps its partitions and is given no others: Kafka moves
+     * nothing away from a member before it has given it up or been removed from the group.
      */
     Map<TopicPartition, String> plan() {
         Map<TopicPartition, String> next = new HashMap<>();
-        if (joinOrder.isEmpty()) {
-            return next;
-        }
-        int quota = (partitions + joinOrder.size() - 1) / joinOrder.size();
+        List<Member> answering = joinOrder.stream().filter(member -> member.replica.answers(member)).toList();
+        int quota = answering.isEmpty() ? 0 : (partitions + answering.size() - 1) / answering.size();
         Map<String, Integer> counts = new HashMap<>();
         List<TopicPartition> free = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             TopicPartition tp = partition(p);
-            String owner = owners.get(tp);
-            if (owner != null && members.containsKey(owner) && counts.getOrDefault(owner, 0) < quota) {
-                next.put(tp, owner);
-                counts.merge(owner, 1, Integer::sum);
+            Member owner = members.get(owners.get(tp));
+            // a member that does not answer holds up the rebalance: nothing moves away from it until it is gone
+            if (owner != null && (!owner.replica.answers(owner) || counts.getOrDefault(owner.id, 0) < quota)) {
+                next.put(tp, owner.id);
+                counts.merge(owner.id, 1, Integer::sum);
             } else {
                 free.add(tp);
             }
         }
-        List<Member> answering = joinOrder.stream().filter(member -> member.replica.answers(member)).toList();
         if (answering.isEmpty()) {
-            free.forEach(tp -> next.put(tp, owners.get(tp)));
-            next.values().removeIf(java.util.Objects::isNull);
             return next;
         }
         for (TopicPartition tp : free) {
