@@ -133,10 +133,10 @@ final class PartitionRestore {
         ByteBuffer value = ByteBuffer.allocate(5 + record.datum().length);
         value.put((byte) 0).putInt(cursor.schemaId).put(record.datum());
         RecordHeaders headers = new RecordHeaders(record.headers());
-        headers.add(RestoreCheckpoint.SOURCE_TOPIC, utf8(source.topic()));
-        headers.add(RestoreCheckpoint.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(RestoreCheckpoint.SOURCE_OFFSET, utf8(Long.toString(record.offset())));
-        headers.add(RestoreCheckpoint.JOB, utf8(job));
+        headers.add(RestoreHeaders.SOURCE_TOPIC, utf8(source.topic()));
+        headers.add(RestoreHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
+        headers.add(RestoreHeaders.SOURCE_OFFSET, utf8(Long.toString(record.offset())));
+        headers.add(RestoreHeaders.JOB, utf8(job));
         return new ProducerRecord<>(target.topic(), target.partition(), record.timestamp(), record.key(),
                 value.array(), headers);
     }

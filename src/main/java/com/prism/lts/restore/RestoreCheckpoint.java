@@ -33,11 +33,6 @@ import org.apache.kafka.common.header.Headers;
  */
 final class RestoreCheckpoint {
 
-    static final String JOB = "prism.restore.job";
-    static final String SOURCE_TOPIC = "prism.restore.source.topic";
-    static final String SOURCE_PARTITION = "prism.restore.source.partition";
-    static final String SOURCE_OFFSET = "prism.restore.source.offset";
-
     /** Below the broker's default offset.metadata.max.bytes (4096); a longer state is found by reading instead. */
     private static final int MAX_METADATA = 4000;
 
@@ -129,10 +124,10 @@ final class RestoreCheckpoint {
         while (behind.stream().anyMatch(target -> reader.position(target) < ends.get(target))) {
             for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(500))) {
                 Headers headers = record.headers();
-                if (job.equals(text(headers.lastHeader(JOB)))) {
-                    TopicPartition source = new TopicPartition(text(headers.lastHeader(SOURCE_TOPIC)),
-                            Integer.parseInt(text(headers.lastHeader(SOURCE_PARTITION))));
-                    restored.merge(source, Long.parseLong(text(headers.lastHeader(SOURCE_OFFSET))), Math::max);
+                if (job.equals(text(headers.lastHeader(RestoreHeaders.JOB)))) {
+                    TopicPartition source = new TopicPartition(text(headers.lastHeader(RestoreHeaders.SOURCE_TOPIC)),
+                            Integer.parseInt(text(headers.lastHeader(RestoreHeaders.SOURCE_PARTITION))));
+                    restored.merge(source, Long.parseLong(text(headers.lastHeader(RestoreHeaders.SOURCE_OFFSET))), Math::max);
                 }
             }
         }

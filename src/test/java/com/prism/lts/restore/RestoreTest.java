@@ -22,10 +22,10 @@ import com.prism.lts.demo.TrafficSender;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.JavaProcess;
+import com.prism.lts.testing.RewrittenFile;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
 import com.prism.lts.testing.ToolRun;
-import com.prism.lts.testing.VersionOneFile;
 import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.Provenance;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,8 +93,8 @@ class RestoreTest {
         assertThat(restored.value()).isEqualTo(original.value());
         assertThat(restored.timestamp()).isEqualTo(1_515_000_000_123L);
         assertThat(restored.headers().toArray()).startsWith(THREE_HEADERS).hasSize(7);
-        assertThat(text(restored, RestoreCheckpoint.SOURCE_TOPIC)).isEqualTo(TOPIC);
-        assertThat(text(restored, RestoreCheckpoint.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(text(restored, RestoreHeaders.SOURCE_TOPIC)).isEqualTo(TOPIC);
+        assertThat(text(restored, RestoreHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(restored.partition()).isZero();
     }
 
@@ -136,7 +136,7 @@ class RestoreTest {
         String old = "version-one/" + file.substring(TOPIC.length() + 1);
         TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(file)
                 .destinationBucket(Testbed.BUCKET).destinationKey(old));
-        VersionOneFile.rewrite(TESTBED.s3(), Testbed.BUCKET, old);
+        RewrittenFile.asVersionOne(TESTBED.s3(), Testbed.BUCKET, old);
         long[] offsets = Provenance.decode(TESTBED.s3().read(Testbed.BUCKET, old).meta().get(Provenance.OFFSETS));
 
         ToolRun restore = ToolRun.of(argsUnder("version-one", "--from", "2018-01-08", "--to-topic", "{topic}.v1",
@@ -155,8 +155,8 @@ class RestoreTest {
             assertThat(back.value()).isEqualTo(original.value());
             assertThat(back.timestamp()).isEqualTo(original.timestamp());
             assertThat(back.headers().toArray()).extracting(Header::key).containsExactly(
-                    RestoreCheckpoint.SOURCE_TOPIC, RestoreCheckpoint.SOURCE_PARTITION,
-                    RestoreCheckpoint.SOURCE_OFFSET, RestoreCheckpoint.JOB);
+                    RestoreHeaders.SOURCE_TOPIC, RestoreHeaders.SOURCE_PARTITION,
+                    RestoreHeaders.SOURCE_OFFSET, RestoreHeaders.JOB);
         }
     }
 
@@ -191,7 +191,7 @@ class RestoreTest {
         for (ConsumerRecord<byte[], byte[]> back : TESTBED.kafka().readAll(restoredTopic).stream()
                 .sorted(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
                         .thenComparingLong(ConsumerRecord::offset)).toList()) {
-            int partition = Integer.parseInt(text(back, RestoreCheckpoint.SOURCE_PARTITION));
+            int partition = Integer.parseInt(text(back, RestoreHeaders.SOURCE_PARTITION));
             assertThat(back.partition()).isEqualTo(partition);
             ConsumerRecord<byte[], byte[]> original = original(partition, sourceOffset(back));
             assertThat(back.key()).isEqualTo(original.key());
@@ -211,7 +211,7 @@ class RestoreTest {
     }
 
     private static long sourceOffset(ConsumerRecord<byte[], byte[]> record) {
-        return Long.parseLong(text(record, RestoreCheckpoint.SOURCE_OFFSET));
+        return Long.parseLong(text(record, RestoreHeaders.SOURCE_OFFSET));
     }
 
     private static String text(ConsumerRecord<byte[], byte[]> record, String header) {
