@@ -88,9 +88,18 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "Create a missing target topic, with as many partitions as the highest source partition.")
     boolean createTopic;
 
+    private double rate;
+
+    /** Checked as it is read, so that a wrong rate is said before a missing option. */
     @Option(names = "--rate", defaultValue = "0", paramLabel = "RECORDS_PER_SECOND",
             description = "Produce at most this many records a second; 0 for no limit (default: ${DEFAULT-VALUE}).")
-    double rate;
+    void rate(double perSecond) {
+        if (!(perSecond >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be 0 (no limit) or more, not "
+                    + Double.toString(perSecond).replaceFirst("\\.0$", ""));
+        }
+        rate = perSecond;
+    }
 
     @Option(names = {"-b", "--bootstrap-servers"}, descriptionKey = "prism.kafka.bootstrap-servers",
             paramLabel = "HOST:PORT[,HOST:PORT...]", description = "Kafka to produce to (default: ${DEFAULT-VALUE}).")
