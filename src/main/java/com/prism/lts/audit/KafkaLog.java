@@ -68,8 +68,7 @@ final class KafkaLog implements AutoCloseable {
 
     /** The settings of the reader: as the archiver reads, never moving its position by itself. */
     static Map<String, Object> readerSettings() {
-        return Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+        return Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     }

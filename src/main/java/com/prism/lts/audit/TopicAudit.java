@@ -39,6 +39,7 @@ final class TopicAudit {
     private Optional<KafkaLog.Topic> kafka = Optional.empty();
     private String auditedTopicId;
     private String withoutKafka;
+    private String group;
 
     /** @param written when each listed file was written (S3's last-modified time), by key */
     TopicAudit(String topic, String where, Collection<AuditedFile> files, List<String> others, int listed,
@@ -62,6 +63,7 @@ final class TopicAudit {
     void judge(KafkaLog log, Optional<KafkaLog.Topic> kafka, String group, String deadLetterTopic,
             Consumer<String> progress) {
         this.kafka = kafka;
+        this.group = group;
         auditedTopicId = kafka.map(KafkaLog.Topic::id).orElseGet(this::lastWrittenTopicId);
         for (AuditedFile file : files) {
             PartitionAudit p = partition(file.partition());
@@ -103,7 +105,7 @@ final class TopicAudit {
     }
 
     void print(PrintWriter out) {
-        out.println("Audit of " + where + (kafka.isPresent() ? ", up to the committed offsets"
+        out.println("Audit of " + where + (kafka.isPresent() ? ", up to the committed offsets of group " + group
                 : ", from the files alone (" + withoutKafka + ")") + ":");
         TextTable table = AuditCommand.table();
         for (PartitionAudit p : partitions.values()) {
@@ -112,6 +114,12 @@ final class TopicAudit {
                     p.twice.size(), p.ahead);
         }
         table.lines().forEach(line -> out.println("  " + line));
+        List<String> uncommitted = partitions.values().stream().filter(p -> p.kafka.map(k -> k.committed() < 0)
+                .orElse(false)).map(p -> p.partition.toString()).toList();
+        if (!uncommitted.isEmpty()) {
+            out.println("No committed offset of group " + group + " for " + String.join(", ", uncommitted)
+                    + ": audited up to the end of Kafka's log; what lies above the last file is not checked.");
+        }
         for (PartitionAudit p : partitions.values()) {
             section(out, "Missing", p, p.missing, "");
             p.notChecked.forEach((why, offsets) -> section(out, "Not checked", p, offsets, ": " + why));

@@ -29,6 +29,7 @@ import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
 import com.prism.lts.restore.PartitionRestore.ArchiveFile;
 import com.prism.lts.write.ArchiveKey;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -124,7 +125,9 @@ public final class RestoreCommand implements Callable<Integer> {
             Map<TopicPartition, SourceProgress> sources = new HashMap<>();
             files.forEach((source, ofSource) -> sources.put(source, new SourceProgress(ofSource)));
             RestoreCheckpoint checkpoint;
-            try (KafkaConsumer<byte[], byte[]> reader = kafka.consumer(Map.of())) {
+            // a start moved by retention while the target is read: read on from there, not from its end
+            try (KafkaConsumer<byte[], byte[]> reader = kafka.consumer(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest"))) {
                 checkpoint = RestoreCheckpoint.load(kafka.admin(), reader, job, targetOf, sources);
             }
             Run run = new Run(kafka, checkpoint, err);

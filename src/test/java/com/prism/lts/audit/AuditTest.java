@@ -210,6 +210,10 @@ class AuditTest {
         assertThat(audit.err()).isEqualTo("prism-lts: neither Kafka at " + TESTBED.kafka().bootstrapServers()
                 + " nor s3://prism-lts/topics/ knows a topic nosuch: check --topic\n");
         assertThat(TESTBED.s3().keys(Testbed.BUCKET, "topics/_prism/audit/nosuch")).isEmpty();
+        ToolRun filesOnly = ToolRun.of(args("nosuch", "--files-only"));
+        assertThat(filesOnly.exitCode()).isEqualTo(1);
+        assertThat(filesOnly.err()).isEqualTo("prism-lts: s3://prism-lts/topics/ holds no files of a topic nosuch:"
+                + " check --topic\n");
     }
 
     @Test

@@ -190,7 +190,7 @@ public final class Sandbox implements Callable<Integer> {
         ToolEnvironment.exports(ToolEnvironment.variables(kafka.bootstrapServers(), s3.settings(), folder.schemas(),
                 traffic.topic())).forEach(line -> out.println("  " + line));
         out.println("then:");
-        out.println("  send more: " + jar + " send --count 1000");
+        out.println("  send more: " + jar + " send --count 1000 --partitions " + traffic.partitions());
         out.println("  list:      " + jar + " ls");
         out.println("  print:     " + jar + " cat --day " + traffic.firstDay());
         out.println("  audit:     " + jar + " audit");
