@@ -68,7 +68,9 @@ final class KafkaLog implements AutoCloseable {
 
     /** The settings of the reader: as the archiver reads, never moving its position by itself. */
     static Map<String, Object> readerSettings() {
-        return Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+        // a fetch waiting at the log's end for new records holds up the next read elsewhere: not for long
+        return Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     }
@@ -142,11 +144,11 @@ final class KafkaLog implements AutoCloseable {
     }
 
     /**
-     * Reads the log of {@code partition} over {@code [first, last]}. An offset it neither holds, nor passed by its
-     * start while being read, nor beyond its end, is one the log skips: read there, and the record is not there.
+     * Reads the log of {@code partition} over {@code [first, last]} into {@code read}. An offset it neither holds, nor
+     * passed by its start while being read, nor beyond its end, is one the log skips: read there, and the record is
+     * not there.
      */
-    Read read(TopicPartition partition, long first, long last) {
-        Read read = new Read();
+    void read(TopicPartition partition, long first, long last, Read read) {
         reader.assign(List.of(partition));
         reader.seek(partition, first);
         long end = Math.min(last + 1, reader.endOffsets(List.of(partition)).get(partition));
@@ -180,7 +182,6 @@ final class KafkaLog implements AutoCloseable {
                 }
             }
         }
-        return read;
     }
 
     /** The source offset of a record that {@code restore} produced from an archived record of its own partition. */

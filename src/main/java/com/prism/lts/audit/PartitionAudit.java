@@ -22,6 +22,8 @@ final class PartitionAudit {
             + " marker, or lost)";
     static final String LOG_START_MOVED = "Kafka's log start moved past it while the audit read";
     static final String BEYOND_LOG_END = "at or above the end of Kafka's log";
+    /** Gaps this close are read in one pass rather than each on its own. */
+    private static final long READ_THROUGH = 10_000;
 
     /** The files of another topic incarnation (an earlier topic of the same name) in this partition. */
     static final class EarlierTopic {
@@ -134,14 +136,14 @@ final class PartitionAudit {
         if (gapStart >= 0) {
             gaps.add(new long[] {gapStart, to - 1});
         }
+        KafkaLog.Read read = new KafkaLog.Read();
+        if (inKafka.isPresent()) {
+            for (long[] span : spans(gaps, logStart, uncommittedFrom - 1)) {
+                log.read(partition, span[0], span[1], read);
+            }
+        }
         String notCommitted = "no committed offset for group " + group;
         for (long[] gap : gaps) {
-            KafkaLog.Read read = null;
-            long readFrom = Math.max(gap[0], logStart);
-            long readTo = Math.min(gap[1], uncommittedFrom - 1);
-            if (inKafka.isPresent() && readFrom <= readTo) {
-                read = log.read(partition, readFrom, readTo);
-            }
             for (long offset = gap[0]; offset <= gap[1]; offset++) {
                 if (onceArchived.contains(offset)) {
                     missing.add(offset);
@@ -161,6 +163,28 @@ final class PartitionAudit {
                 ahead++;
             }
         }
+    }
+
+    /**
+     * The stretches of Kafka's log to read for the gaps, within {@code [first, last]}: gaps near each other are read in
+     * one pass, as a new read position costs a fetch round trip, and the records between them are few.
+     */
+    private static List<long[]> spans(List<long[]> gaps, long first, long last) {
+        List<long[]> spans = new ArrayList<>();
+        for (long[] gap : gaps) {
+            long from = Math.max(gap[0], first);
+            long to = Math.min(gap[1], last);
+            if (from > to) {
+                continue;
+            }
+            long[] previous = spans.isEmpty() ? null : spans.get(spans.size() - 1);
+            if (previous != null && from - previous[1] <= READ_THROUGH) {
+                previous[1] = to;
+            } else {
+                spans.add(new long[] {from, to});
+            }
+        }
+        return spans;
     }
 
     /** An offset of a gap that Kafka's log was read at. */
