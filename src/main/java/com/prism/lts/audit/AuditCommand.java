@@ -37,12 +37,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Command(name = "audit", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
         sortOptions = false,
         description = {"Proves per topic partition, from the archive files and Kafka, which offsets are archived,"
-                + " dead-lettered or skipped by Kafka itself, and which are missing, from the first archived offset"
-                + " (or the log start) up to the archiver's committed offset; reports offsets archived twice, files"
-                + " whose key, object metadata and header disagree, and files that cannot be read.",
+                + " dead-lettered, skipped by Kafka itself or restored copies of archived records, which are missing,"
+                + " and which could not be checked and why, from the first archived offset (or the log start) up to"
+                + " the archiver's committed offset; reports offsets archived twice, files of an earlier topic of the"
+                + " same name, files whose key, object metadata and header disagree, and files that cannot be read.",
             "Reads only the first kilobytes of each file, once: an index in the bucket remembers them. Progress on"
-                    + " stderr. Exit code 0 when nothing is missing, 3 when offsets are missing or could not be"
-                    + " checked, 1 when the audit could not run."})
+                    + " stderr. Exit code 0 when every offset is proven, 3 when offsets are missing or could not be"
+                    + " checked, 1 when the audit could not run (a topic neither Kafka nor the archive knows, say)."})
 public final class AuditCommand implements Callable<Integer> {
 
     static final int INCOMPLETE = 3;
