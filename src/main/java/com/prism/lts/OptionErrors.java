@@ -53,7 +53,8 @@ public final class OptionErrors {
     static URI url(String text) {
         try {
             URI url = new URI(text);
-            if (url.getScheme() != null && URL_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT)) && url.getHost() != null) {
+            if (url.getScheme() != null && URL_SCHEMES.contains(url.getScheme().toLowerCase(Locale.ROOT))
+                    && url.getHost() != null) {
                 return url;
             }
         } catch (URISyntaxException e) {

@@ -77,8 +77,8 @@ class RestoreTest {
             withHeaders = producer.send(new ProducerRecord<>(TOPIC, 0, 1_515_000_000_123L, new byte[] {1, 2, 3, -1},
                     value, Arrays.asList(THREE_HEADERS))).get();
             // a record of partition 1 that a target topic with a max.message.bytes of 20,000 refuses
-            big = producer.send(new ProducerRecord<>(TOPIC, 1, (byte[]) null, value, List.of(new RecordHeader("attachment",
-                    new byte[BIG_HEADER_BYTES])))).get();
+            big = producer.send(new ProducerRecord<>(TOPIC, 1, (byte[]) null, value,
+                    List.of(new RecordHeader("attachment", new byte[BIG_HEADER_BYTES])))).get();
             new TrafficSender(producer).send(new Traffic(TOPIC, EVENTS_AFTER_BIG, DAYS, FIRST_DAY, 3, 0, 10),
                     Events.DEMO_SCHEMA_ID, acknowledged -> { });
         }

@@ -22,7 +22,8 @@ class SandboxScriptTest {
                 #!/bin/sh
                 for argument in "$@"; do
                     case "$argument" in
-                        -Dmdep.outputFile=*) printf '%s' "$SANDBOX_TEST_CLASS_PATH" > "${argument#-Dmdep.outputFile=}" ;;
+                        -Dmdep.outputFile=*)
+                            printf '%s' "$SANDBOX_TEST_CLASS_PATH" > "${argument#-Dmdep.outputFile=}" ;;
                     esac
                 done
                 """);
