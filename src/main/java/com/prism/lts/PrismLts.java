@@ -2,12 +2,17 @@ package com.prism.lts;
 
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 import com.prism.lts.app.ArchiveApplication;
 import com.prism.lts.audit.AuditCommand;
+import com.prism.lts.config.EnvironmentVariables;
 import com.prism.lts.config.InvalidSettingsException;
+import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.demo.SendCommand;
 import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
@@ -30,9 +35,13 @@ public final class PrismLts implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with its error handling: a failure prints one line and exits non-zero. */
+    /**
+     * The command line with its error handling: a wrong option is one sentence and exit code 2, a failure one line and
+     * exit code 1; every command answers {@code --version}.
+     */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new PrismLts());
+        CommandLine commandLine = Version.install(OptionErrors.install(new CommandLine(new PrismLts())));
+        commandLine.getSubcommands().get("run").getCommandSpec().usageMessage().footer(Run.settings());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             InvalidSettingsException invalid = ObjectHelper.getException(InvalidSettingsException.class, e);
             NoSuchFileException missing = ObjectHelper.getException(NoSuchFileException.class, e);
@@ -57,13 +66,29 @@ public final class PrismLts implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run the archiver until it is stopped (SIGTERM or Ctrl-C stops it gracefully).")
+            description = {"Run the archiver until it is stopped (SIGTERM or Ctrl-C stops it gracefully).",
+                "It takes no options: its settings are read from environment variables, system properties"
+                        + " (-Dprism.flush.size=100), config/application.properties in the working directory and the"
+                        + " built-in application.properties, in that order. Each setting and what it does:"
+                        + " docs/configuration.md; the camel.* settings are there too."})
     static final class Run implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Main main = ArchiveApplication.create(Map.of());
             main.run();
             return main.getExitCode();
+        }
+
+        /** The prism.* settings with their built-in defaults, as application.properties writes them. */
+        static String[] settings() {
+            Properties builtIn = SettingDefaults.builtIn();
+            List<String> lines = new ArrayList<>();
+            lines.add("%nSettings, with their built-in defaults. Each one's environment variable is its");
+            lines.add("name in upper case, each . and - an _: " + EnvironmentVariables.name("prism.flush.size")
+                    + " is prism.flush.size.");
+            builtIn.stringPropertyNames().stream().filter(name -> name.startsWith("prism.")).sorted()
+                    .forEach(name -> lines.add(("  " + name + "=" + builtIn.getProperty(name)).replace("%", "%%")));
+            return lines.toArray(String[]::new);
         }
     }
 }

@@ -1,7 +1,9 @@
 package com.prism.lts.audit;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.prism.lts.ToolFailure;
 import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.demo.KafkaTarget;
 import com.prism.lts.inspect.ArchiveBucket;
 import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
 import com.prism.lts.write.ArchiveKey;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,12 +37,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Command(name = "audit", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
         sortOptions = false,
         description = {"Proves per topic partition, from the archive files and Kafka, which offsets are archived,"
-                + " dead-lettered or skipped by Kafka itself, and which are missing, from the first archived offset"
-                + " (or the log start) up to the archiver's committed offset; reports offsets archived twice, files"
-                + " whose key, object metadata and header disagree, and files that cannot be read.",
+                + " dead-lettered, skipped by Kafka itself or restored copies of archived records, which are missing,"
+                + " and which could not be checked and why, from the first archived offset (or the log start) up to"
+                + " the archiver's committed offset; reports offsets archived twice, files of an earlier topic of the"
+                + " same name, files whose key, object metadata and header disagree, and files that cannot be read.",
             "Reads only the first kilobytes of each file, once: an index in the bucket remembers them. Progress on"
-                    + " stderr. Exit code 0 when nothing is missing, 3 when offsets are missing or could not be"
-                    + " checked, 1 when the audit could not run."})
+                    + " stderr. Exit code 0 when every offset is proven, 3 when offsets are missing or could not be"
+                    + " checked, 1 when the audit could not run (a topic neither Kafka nor the archive knows, say)."})
 public final class AuditCommand implements Callable<Integer> {
 
     static final int INCOMPLETE = 3;
@@ -87,10 +90,12 @@ public final class AuditCommand implements Callable<Integer> {
         boolean complete = true;
         try (S3Client client = s3.client();
                 KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers);
-                KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(), bootstrapServers)) {
+                KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(),
+                        kafka.consumer(KafkaLog.readerSettings()))) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
+            Map<String, Optional<KafkaLog.Topic>> inKafka = known(bucket, log);
             for (String topic : topics) {
-                TopicAudit audit = audit(bucket, log, topic);
+                TopicAudit audit = audit(bucket, log, inKafka.get(topic), topic);
                 complete &= audit.complete();
                 results.add(audit.asMap());
                 if (!json) {
@@ -108,12 +113,40 @@ public final class AuditCommand implements Callable<Integer> {
         return complete ? 0 : INCOMPLETE;
     }
 
-    private TopicAudit audit(ArchiveBucket bucket, KafkaLog log, String topic) throws Exception {
+    /**
+     * Each topic as Kafka has it (empty when it has no such topic, or was not asked).
+     *
+     * @throws ToolFailure for a topic that neither Kafka nor the archive knows, before anything is written
+     */
+    private Map<String, Optional<KafkaLog.Topic>> known(ArchiveBucket bucket, KafkaLog log) {
+        Map<String, Optional<KafkaLog.Topic>> inKafka = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String topic : topics) {
+            Optional<KafkaLog.Topic> kafka = log == null ? Optional.empty() : log.topic(topic, groupId);
+            inKafka.put(topic, kafka);
+            if (kafka.isEmpty() && !bucket.holdsAny(s3.folder() + topic + "/")
+                    && !bucket.holdsAny(new AuditIndex(bucket, s3.prefix(), topic).key())) {
+                unknown.add(topic);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            String which = (unknown.size() == 1 ? "a topic " : "topics ") + String.join(", ", unknown);
+            String archive = "s3://" + bucket.name() + "/" + s3.folder();
+            throw new ToolFailure(log == null ? archive + " holds no files of " + which + ": check --topic"
+                    : "neither Kafka at " + bootstrapServers + " nor " + archive + " knows " + which
+                            + ": check --topic");
+        }
+        return inKafka;
+    }
+
+    private TopicAudit audit(ArchiveBucket bucket, KafkaLog log, Optional<KafkaLog.Topic> kafka, String topic)
+            throws Exception {
         String folder = s3.folder() + topic + "/";
         AuditIndex index = new AuditIndex(bucket, s3.prefix(), topic);
         Map<String, AuditedFile> known = index.load();
         List<S3Object> listed = bucket.objects(folder);
         Map<String, AuditedFile> files = new TreeMap<>();
+        Map<String, Instant> written = new HashMap<>();
         List<String> others = new ArrayList<>();
         List<Future<AuditedFile>> reads = new ArrayList<>();
         HeaderReader headers = new HeaderReader(bucket);
@@ -122,6 +155,7 @@ public final class AuditCommand implements Callable<Integer> {
             for (S3Object object : listed) {
                 Optional<ArchiveKey> key = ArchiveKey.parse(object.key());
                 AuditedFile before = known.remove(object.key());
+                written.put(object.key(), object.lastModified());
                 if (key.isEmpty() || !key.get().topic().equals(topic)) {
                     others.add(object.key());
                 } else if (before != null && !before.gone() && before.eTag().equals(object.eTag())
@@ -143,8 +177,8 @@ public final class AuditCommand implements Callable<Integer> {
         known.values().forEach(gone -> files.put(gone.key(), gone.asGone()));
         Optional<String> notSaved = index.save(files.values());
         TopicAudit audit = new TopicAudit(topic, "s3://" + bucket.name() + "/" + folder, files.values(), others,
-                listed.size(), reads.size(), index.location(), notSaved);
-        audit.judge(log, groupId, deadLetterTopic.replace("{topic}", topic), this::progress);
+                listed.size(), reads.size(), index.location(), notSaved, written);
+        audit.judge(log, kafka, groupId, deadLetterTopic.replace("{topic}", topic), this::progress);
         return audit;
     }
 
@@ -169,20 +203,6 @@ public final class AuditCommand implements Callable<Integer> {
 
     static TextTable table() {
         return new TextTable(1, "partition", "from", "to", "archived", "dead-lettered", "skipped by Kafka",
-                "missing", "not checked", "twice", "ahead");
-    }
-
-    static Map<Integer, PartitionAudit> byPartition(String topic, Iterable<AuditedFile> files) {
-        Map<Integer, PartitionAudit> partitions = new TreeMap<>();
-        for (AuditedFile file : files) {
-            PartitionAudit p = partitions.computeIfAbsent(file.partition(),
-                    n -> new PartitionAudit(new TopicPartition(topic, n)));
-            if (file.gone()) {
-                p.gone(file.offsetList());
-            } else {
-                p.archived(file.offsetList());
-            }
-        }
-        return partitions;
+                "restored copies", "missing", "not checked", "twice", "ahead");
     }
 }

@@ -39,7 +39,10 @@ final class AuditIndex {
               {"name": "key", "type": "string"}, {"name": "etag", "type": "string"}, {"name": "size", "type": "long"},
               {"name": "partition", "type": "int"}, {"name": "format_version", "type": "int"},
               {"name": "offsets", "type": "bytes"}, {"name": "unreadable", "type": ["null", "string"]},
-              {"name": "disagreement", "type": ["null", "string"]}, {"name": "gone", "type": "boolean"}]}""");
+              {"name": "disagreement", "type": ["null", "string"]}, {"name": "gone", "type": "boolean"},
+              {"name": "topic_id", "type": ["null", "string"], "default": null}]}""");
+    /** The first format version whose files name their topic id: an index written before may lack it. */
+    private static final int TOPIC_ID_SINCE = 3;
 
     private final ArchiveBucket bucket;
     private final String key;
@@ -47,6 +50,11 @@ final class AuditIndex {
     AuditIndex(ArchiveBucket bucket, String prefix, String topic) {
         this.bucket = bucket;
         this.key = (prefix.isEmpty() ? "" : prefix + "/") + "_prism/audit/" + topic + ".avro";
+    }
+
+    /** The index object's key in the bucket. */
+    String key() {
+        return key;
     }
 
     String location() {
@@ -72,11 +80,15 @@ final class AuditIndex {
                 ByteBuffer offsets = (ByteBuffer) r.get("offsets");
                 byte[] encoded = new byte[offsets.remaining()];
                 offsets.get(encoded);
+                String topicId = Optional.ofNullable(r.get("topic_id")).map(Object::toString).orElse(null);
                 AuditedFile file = new AuditedFile(r.get("key").toString(), r.get("etag").toString(),
-                        (Long) r.get("size"), (Integer) r.get("partition"), (Integer) r.get("format_version"), encoded,
-                        Optional.ofNullable(r.get("unreadable")).map(Object::toString),
+                        (Long) r.get("size"), (Integer) r.get("partition"), (Integer) r.get("format_version"),
+                        topicId, encoded, Optional.ofNullable(r.get("unreadable")).map(Object::toString),
                         Optional.ofNullable(r.get("disagreement")).map(Object::toString), (Boolean) r.get("gone"));
-                files.put(file.key(), file);
+                // a file whose topic id an older audit did not keep is read again, if it is still there
+                if (topicId != null || file.formatVersion() < TOPIC_ID_SINCE || file.gone()) {
+                    files.put(file.key(), file);
+                }
             }
         } catch (IOException e) {
             // an index that cannot be read is built again
@@ -102,6 +114,7 @@ final class AuditIndex {
                 r.put("unreadable", file.unreadable().orElse(null));
                 r.put("disagreement", file.disagreement().orElse(null));
                 r.put("gone", file.gone());
+                r.put("topic_id", file.topicId());
                 writer.append(r);
             }
         } catch (IOException e) {

@@ -73,7 +73,8 @@ final class HeaderReader {
         List<String> disagree = disagreements(key, bytes.response().metadata(), provenance);
         long[] offsets = provenance.offsets();
         return new AuditedFile(object.key(), object.eTag(), object.size(), key.partition(),
-                provenance.formatVersion(), Provenance.encode(offsets, offsets.length), Optional.empty(),
+                provenance.formatVersion(), provenance.topicId(), Provenance.encode(offsets, offsets.length),
+                Optional.empty(),
                 disagree.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", disagree)), false);
     }
 
@@ -118,7 +119,7 @@ final class HeaderReader {
     }
 
     private static AuditedFile unreadable(S3Object object, ArchiveKey key, String why) {
-        return new AuditedFile(object.key(), object.eTag(), object.size(), key.partition(), 0, new byte[0],
+        return new AuditedFile(object.key(), object.eTag(), object.size(), key.partition(), 0, null, new byte[0],
                 Optional.of(why), Optional.empty(), false);
     }
 }

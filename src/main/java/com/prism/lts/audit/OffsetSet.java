@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * A set of Kafka offsets as a bitmap in chunks of 65,536 offsets (8 KB each), allocated where offsets are: one bit an
  * offset, so a partition with 250 million archived offsets needs about 31 MB, whatever its first offset.
  */
-final class OffsetSet {
+public final class OffsetSet {
 
     private static final int CHUNK_BITS = 16;
     private static final int CHUNK = 1 << CHUNK_BITS;
@@ -18,7 +18,7 @@ final class OffsetSet {
     private long size;
 
     /** Adds {@code offset}; false if it was there already. */
-    boolean add(long offset) {
+    public boolean add(long offset) {
         long[] chunk = chunks.computeIfAbsent(offset >>> CHUNK_BITS, c -> new long[CHUNK / 64]);
         int bit = (int) (offset & (CHUNK - 1));
         long mask = 1L << (bit & 63);
@@ -30,22 +30,22 @@ final class OffsetSet {
         return true;
     }
 
-    boolean contains(long offset) {
+    public boolean contains(long offset) {
         long[] chunk = chunks.get(offset >>> CHUNK_BITS);
         int bit = (int) (offset & (CHUNK - 1));
         return chunk != null && (chunk[bit >>> 6] & (1L << (bit & 63))) != 0;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
     /** The lowest offset, or -1 for an empty set. */
-    long first() {
+    public long first() {
         for (Map.Entry<Long, long[]> chunk : chunks.entrySet()) {
             long[] words = chunk.getValue();
             for (int w = 0; w < words.length; w++) {
@@ -58,7 +58,7 @@ final class OffsetSet {
     }
 
     /** The highest offset, or -1 for an empty set. */
-    long last() {
+    public long last() {
         for (Map.Entry<Long, long[]> chunk : chunks.descendingMap().entrySet()) {
             long[] words = chunk.getValue();
             for (int w = words.length - 1; w >= 0; w--) {
@@ -71,7 +71,7 @@ final class OffsetSet {
     }
 
     /** The offsets of {@code [from, to)} that are in this set, as ranges {@code [first, last]}. */
-    List<long[]> ranges(long from, long to) {
+    public List<long[]> ranges(long from, long to) {
         List<long[]> ranges = new ArrayList<>();
         long start = -1;
         for (long offset = from; offset < to; offset++) {

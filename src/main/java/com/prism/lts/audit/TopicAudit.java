@@ -1,19 +1,29 @@
 package com.prism.lts.audit;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import com.prism.lts.inspect.TextTable;
 import org.apache.kafka.common.TopicPartition;
 
-/** The audit of one topic: its files, then each of its partitions judged against Kafka. */
+/**
+ * The audit of one topic: its files, then each of its partitions judged against Kafka.
+ * <p>
+ * A topic deleted and created again under the same name is another incarnation, with offsets of its own: the files of
+ * format version 3 name the one they were read from ({@code prism.topic.id}). The incarnation audited is the one Kafka
+ * has now (without Kafka, the one whose files were written last), together with the files that name none (format
+ * versions 1 and 2); the files of any other are counted apart, as from an earlier topic of the same name.
+ */
 final class TopicAudit {
 
     private final String topic;
@@ -24,11 +34,16 @@ final class TopicAudit {
     private final int headersRead;
     private final String index;
     private final Optional<String> indexNotSaved;
-    private final Map<Integer, PartitionAudit> partitions;
-    private boolean kafkaKnowsTopic;
+    private final Map<String, Instant> written;
+    private final Map<Integer, PartitionAudit> partitions = new TreeMap<>();
+    private Optional<KafkaLog.Topic> kafka = Optional.empty();
+    private String auditedTopicId;
+    private String withoutKafka;
+    private String group;
 
+    /** @param written when each listed file was written (S3's last-modified time), by key */
     TopicAudit(String topic, String where, Collection<AuditedFile> files, List<String> others, int listed,
-            int headersRead, String index, Optional<String> indexNotSaved) {
+            int headersRead, String index, Optional<String> indexNotSaved, Map<String, Instant> written) {
         this.topic = topic;
         this.where = where;
         this.files = files;
@@ -37,25 +52,52 @@ final class TopicAudit {
         this.headersRead = headersRead;
         this.index = index;
         this.indexNotSaved = indexNotSaved;
-        this.partitions = AuditCommand.byPartition(topic, files);
+        this.written = written;
     }
 
-    /** Judges each partition, with Kafka's log unless {@code log} is null. */
-    void judge(KafkaLog log, String group, String deadLetterTopic, Consumer<String> progress) {
-        if (log != null) {
-            Optional<Map<Integer, KafkaLog.Partition>> kafka = log.partitions(topic, group);
-            kafkaKnowsTopic = kafka.isPresent();
-            kafka.ifPresent(known -> known.forEach((partition, state) -> partitions.computeIfAbsent(partition,
-                    n -> new PartitionAudit(new TopicPartition(topic, n))).kafka =
-                    Optional.of(state)));
-            log.deadLettered(topic, deadLetterTopic).forEach((partition, offsets) -> partitions.computeIfAbsent(
-                    partition, n -> new PartitionAudit(new TopicPartition(topic, n)))
-                    .deadLettered = offsets);
+    /**
+     * Judges each partition, with Kafka's log unless {@code log} is null.
+     *
+     * @param kafka the topic as Kafka has it, empty when Kafka has no such topic or was not asked
+     */
+    void judge(KafkaLog log, Optional<KafkaLog.Topic> kafka, String group, String deadLetterTopic,
+            Consumer<String> progress) {
+        this.kafka = kafka;
+        this.group = group;
+        auditedTopicId = kafka.map(KafkaLog.Topic::id).orElseGet(this::lastWrittenTopicId);
+        for (AuditedFile file : files) {
+            PartitionAudit p = partition(file.partition());
+            if (file.topicId() != null && !file.topicId().equals(auditedTopicId)) {
+                if (!file.gone()) {
+                    p.ofEarlierTopic(file.topicId(), file.offsetList());
+                }
+            } else if (file.gone()) {
+                p.gone(file.offsetList());
+            } else {
+                p.archived(file.offsetList());
+            }
         }
+        kafka.ifPresent(known -> {
+            known.partitions().forEach((number, state) -> partition(number).kafka = Optional.of(state));
+            log.deadLettered(topic, deadLetterTopic).forEach((number, offsets) -> partition(number).deadLettered =
+                    offsets);
+        });
+        withoutKafka = log == null ? "audited without Kafka (--files-only)"
+                : kafka.isEmpty() ? "Kafka has no topic " + topic : "Kafka's topic has no such partition";
         for (PartitionAudit partition : partitions.values()) {
             progress.accept(topic + ": checking partition " + partition.partition.partition());
-            partition.judge(kafkaKnowsTopic ? log : null);
+            partition.judge(kafka.isPresent() ? log : null, group, withoutKafka);
         }
+    }
+
+    private PartitionAudit partition(int number) {
+        return partitions.computeIfAbsent(number, n -> new PartitionAudit(new TopicPartition(topic, n)));
+    }
+
+    /** Without Kafka: the topic id of the file written last, or null when no file names one. */
+    private String lastWrittenTopicId() {
+        return files.stream().filter(f -> f.topicId() != null && !f.gone() && written.containsKey(f.key()))
+                .max(Comparator.comparing(f -> written.get(f.key()))).map(AuditedFile::topicId).orElse(null);
     }
 
     boolean complete() {
@@ -63,25 +105,34 @@ final class TopicAudit {
     }
 
     void print(PrintWriter out) {
-        out.println("Audit of " + where + (kafkaKnowsTopic ? ", up to the committed offsets"
-                : ", from the files alone (Kafka has no topic " + topic + ")") + ":");
+        out.println("Audit of " + where + (kafka.isPresent() ? ", up to the committed offsets of group " + group
+                : ", from the files alone (" + withoutKafka + ")") + ":");
         TextTable table = AuditCommand.table();
         for (PartitionAudit p : partitions.values()) {
             table.row(p.partition.toString(), p.from, p.to, p.archivedCount, p.deadLetteredCount,
-                    PartitionAudit.count(p.skippedByKafka), PartitionAudit.count(p.missing),
-                    PartitionAudit.count(p.unchecked), p.twice.size(), p.ahead);
+                    p.skippedByKafka.size(), p.restoredCopies.size(), p.missing.size(), p.notCheckedCount(),
+                    p.twice.size(), p.ahead);
         }
         table.lines().forEach(line -> out.println("  " + line));
+        List<String> uncommitted = partitions.values().stream().filter(p -> p.kafka.map(k -> k.committed() < 0)
+                .orElse(false)).map(p -> p.partition.toString()).toList();
+        if (!uncommitted.isEmpty()) {
+            out.println("No committed offset of group " + group + " for " + String.join(", ", uncommitted)
+                    + ": audited up to the end of Kafka's log; what lies above the last file is not checked.");
+        }
         for (PartitionAudit p : partitions.values()) {
             section(out, "Missing", p, p.missing, "");
-            section(out, "Could not be checked", p, p.unchecked,
-                    ": below the log start, in no file an audit has seen (compacted, a transaction marker, or lost)");
+            p.notChecked.forEach((why, offsets) -> section(out, "Not checked", p, offsets, ": " + why));
             section(out, "Skipped by Kafka", p, p.skippedByKafka, ": checked, the log has no record there");
+            section(out, "Restored copies", p, p.restoredCopies, ": records restore produced into this partition,"
+                    + " copies of records its files hold (the archiver does not archive them again)");
             if (!p.twice.isEmpty()) {
                 out.println("Archived twice: " + p.partition + " offsets " + AuditCommand.ranges(
-                        p.twice.ranges(p.twice.first(), p.twice.last() + 1)) + ", in " + String.join(", ",
-                        filesHolding(p)));
+                        PartitionAudit.ranges(p.twice)) + ", in " + String.join(", ", filesHolding(p)));
             }
+            p.earlierTopics.forEach((id, earlier) -> out.printf(Locale.ROOT, "From an earlier topic of the same name:"
+                    + " %s: %,d file%s (topic id %s), offsets %s; not counted above%n", p.partition, earlier.files,
+                    earlier.files == 1 ? "" : "s", id, AuditCommand.ranges(PartitionAudit.ranges(earlier.offsets))));
         }
         files.stream().filter(AuditedFile::gone).forEach(f -> out.println("Gone: " + f.key()
                 + " (listed by an earlier audit, no longer in the bucket)"));
@@ -104,16 +155,19 @@ final class TopicAudit {
         out.flush();
     }
 
-    private void section(PrintWriter out, String title, PartitionAudit p, List<long[]> ranges, String why) {
-        if (!ranges.isEmpty()) {
-            out.println(title + ": " + p.partition + " offsets " + AuditCommand.ranges(ranges) + why);
+    private void section(PrintWriter out, String title, PartitionAudit p, OffsetSet offsets, String why) {
+        if (!offsets.isEmpty()) {
+            out.println(title + ": " + p.partition + " offsets " + AuditCommand.ranges(PartitionAudit.ranges(offsets))
+                    + why);
         }
     }
 
+    /** The files of the incarnation audited that hold offsets archived twice. */
     private List<String> filesHolding(PartitionAudit p) {
         List<String> holding = new ArrayList<>();
         for (AuditedFile file : files) {
-            if (!file.gone() && file.partition() == p.partition.partition()) {
+            if (!file.gone() && file.partition() == p.partition.partition()
+                    && (file.topicId() == null || file.topicId().equals(auditedTopicId))) {
                 for (long offset : file.offsetList()) {
                     if (p.twice.contains(offset)) {
                         holding.add(file.key());
@@ -129,7 +183,8 @@ final class TopicAudit {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("topic", topic);
         map.put("where", where);
-        map.put("kafka_knows_topic", kafkaKnowsTopic);
+        map.put("kafka_knows_topic", kafka.isPresent());
+        map.put("topic_id", auditedTopicId);
         map.put("complete", complete());
         List<Map<String, Object>> list = new ArrayList<>();
         for (PartitionAudit p : partitions.values()) {
@@ -144,12 +199,30 @@ final class TopicAudit {
             });
             m.put("archived", p.archivedCount);
             m.put("dead_lettered", p.deadLetteredCount);
-            m.put("skipped_by_kafka", p.skippedByKafka);
-            m.put("missing", p.missing);
-            m.put("not_checked", p.unchecked);
-            m.put("twice", p.twice.isEmpty() ? List.of() : p.twice.ranges(p.twice.first(), p.twice.last() + 1));
+            m.put("skipped_by_kafka", PartitionAudit.ranges(p.skippedByKafka));
+            m.put("restored_copies", PartitionAudit.ranges(p.restoredCopies));
+            m.put("missing", PartitionAudit.ranges(p.missing));
+            List<Map<String, Object>> notChecked = new ArrayList<>();
+            p.notChecked.forEach((why, offsets) -> PartitionAudit.ranges(offsets).forEach(range -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("first", range[0]);
+                entry.put("last", range[1]);
+                entry.put("why", why);
+                notChecked.add(entry);
+            }));
+            m.put("not_checked", notChecked);
+            m.put("twice", PartitionAudit.ranges(p.twice));
             m.put("twice_in", p.twice.isEmpty() ? List.of() : filesHolding(p));
             m.put("ahead", p.ahead);
+            List<Map<String, Object>> earlier = new ArrayList<>();
+            p.earlierTopics.forEach((id, e) -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("topic_id", id);
+                entry.put("files", e.files);
+                entry.put("offsets", PartitionAudit.ranges(e.offsets));
+                earlier.add(entry);
+            });
+            m.put("earlier_topics", earlier);
             list.add(m);
         }
         map.put("partitions", list);

@@ -13,21 +13,28 @@ import java.util.concurrent.ExecutionException;
 import com.prism.lts.ToolFailure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The Kafka cluster that {@code send} and {@code restore} write to. Its address is tried first with a plain TCP connection: Kafka's
- * clients retry an unreachable broker for a minute and then report a timeout that does not say why.
+ * The Kafka cluster that {@code send}, {@code audit} and {@code restore} talk to. Its address is tried first with a
+ * plain TCP connection, then asked for its brokers within {@value #FIRST_ANSWER_SECONDS} seconds: Kafka's clients
+ * retry an unreachable broker for a minute, or one that accepts connections and never answers (a wrong port, a
+ * firewall), and then report a timeout that does not say why.
  */
 public final class KafkaTarget implements AutoCloseable {
 
     private static final int CONNECT_TIMEOUT_MS = 3_000;
+    private static final int FIRST_ANSWER_SECONDS = 8;
     private static final int ANSWER_TIMEOUT_MS = 15_000;
 
     private final String bootstrapServers;
@@ -41,19 +48,42 @@ public final class KafkaTarget implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS));
     }
 
-    /** @throws ToolFailure when none of the bootstrap servers accepts a connection */
+    /** @throws ToolFailure when none of the bootstrap servers accepts a connection, or Kafka does not answer */
     public static KafkaTarget connect(String bootstrapServers) {
         String unreachable = null;
         for (String server : bootstrapServers.split(",")) {
             try (Socket socket = new Socket()) {
                 socket.connect(address(server.trim(), bootstrapServers), CONNECT_TIMEOUT_MS);
-                return new KafkaTarget(bootstrapServers);
             } catch (IOException e) {
                 unreachable = server.trim() + " (" + (e instanceof UnknownHostException ? "unknown host"
                         : e.getMessage()) + ")";
+                continue;
+            }
+            KafkaTarget target = new KafkaTarget(bootstrapServers);
+            try {
+                target.firstAnswer();
+                return target;
+            } catch (RuntimeException e) {
+                target.close();
+                throw e;
             }
         }
         throw new ToolFailure("cannot reach Kafka at " + unreachable);
+    }
+
+    /** Asks Kafka for its brokers, for a sentence of ours when it does not answer. */
+    private void firstAnswer() {
+        try {
+            await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(FIRST_ANSWER_SECONDS * 1000))
+                    .nodes());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw new ToolFailure("Kafka did not answer at " + bootstrapServers + " within "
+                        + FIRST_ANSWER_SECONDS + " seconds: a server accepts connections there, but no Kafka broker"
+                        + " answered (check --bootstrap-servers, and the listener's security protocol)");
+            }
+            throw failure(e);
+        }
     }
 
     static InetSocketAddress address(String server, String all) {
@@ -141,6 +171,17 @@ public final class KafkaTarget implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
         config.putAll(overrides);
         return new KafkaProducer<>(config);
+    }
+
+    /** A consumer of byte arrays that commits nothing by itself, with {@code overrides}. */
+    public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        config.putAll(overrides);
+        return new KafkaConsumer<>(config);
     }
 
     @Override

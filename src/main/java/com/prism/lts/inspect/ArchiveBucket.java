@@ -59,6 +59,12 @@ public final class ArchiveBucket {
                 .stream().toList());
     }
 
+    /** Whether any object's key starts with {@code keyPrefix}: one LIST request of one key. */
+    public boolean holdsAny(String keyPrefix) {
+        return call(keyPrefix, () -> !s3.listObjectsV2(b -> b.bucket(name).prefix(keyPrefix).maxKeys(1)).contents()
+                .isEmpty());
+    }
+
     /** The S3 client and where it points, for requests this class does not make itself. */
     public S3Client client() {
         return s3;

@@ -5,14 +5,21 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 
 import com.prism.lts.ToolFailure;
 import com.prism.lts.inspect.ArchiveBucket;
+import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.ArchivedRecords;
 import com.prism.lts.write.ArchivedRecords.Archived;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,12 +27,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Produces the records of one source partition from its archive files in offset order, each offset once.
+ * Produces the records of one source partition from its archive files in offset order.
  * <p>
  * The files of one partition hold interleaved offsets (one file per day, and days arrive mixed), so they are merged:
  * a file is fetched when the lowest offset still to produce reaches its first offset (which its key names), and let go
- * when it is used up. Only the files whose offsets overlap are held at once. An offset archived twice (in two files)
- * comes out of the merge twice in a row, and is produced once.
+ * when it is used up. Only the files whose offsets overlap are held at once.
+ * <p>
+ * The records that files hold at one offset are one record when they name the same topic id, or when one names none
+ * and their key, value, headers and timestamp are the same (a file written twice): it is produced once. Otherwise
+ * they are records of two incarnations of the topic (deleted and created again under the same name), and each is
+ * produced, the one of the file written earlier first.
  */
 final class PartitionRestore {
 
@@ -41,12 +52,27 @@ final class PartitionRestore {
 
     /** Where the records go, and how fast. */
     interface Sink {
-        /** Sends a record; {@code acknowledged} runs once Kafka has stored it. */
+        /** Sends a record; once Kafka has stored it, or refused it for good, the sink tells the checkpoint. */
         void send(ProducerRecord<byte[], byte[]> record, TopicPartition source, long sourceOffset)
                 throws InterruptedException;
 
         boolean stopping();
     }
+
+    /** One record of a file at the offset being produced. */
+    private record Found(Cursor cursor, Archived record) {
+        String topicId() {
+            return cursor.topicId;
+        }
+    }
+
+    /**
+     * The file written earlier first; S3 keeps the time to the second, so within one second a key before its variants
+     * ({@code +0000000250.avro} before {@code +0000000250-1.avro}, the archiver's name for a second file there).
+     */
+    private static final Comparator<Cursor> WRITTEN_FIRST = Comparator.comparing((Cursor c) -> c.file.written())
+            .thenComparingInt(c -> ArchiveKey.parse(c.file.key()).map(ArchiveKey::variant).orElse(0))
+            .thenComparing(c -> c.file.key());
 
     private final ArchiveBucket bucket;
     private final TopicPartition source;
@@ -62,15 +88,14 @@ final class PartitionRestore {
     }
 
     /**
-     * Produces every record of {@code files} above {@code restoredUpTo}.
+     * Produces every record of {@code files} that {@code progress} says the target does not hold.
      *
      * @param files this partition's files, in the order of their first offsets
      * @return false when it stopped early because {@code sink} is stopping
      */
-    boolean run(List<ArchiveFile> files, long restoredUpTo, Sink sink) throws InterruptedException {
+    boolean run(List<ArchiveFile> files, SourceProgress progress, Sink sink) throws InterruptedException {
         Deque<ArchiveFile> pending = new ArrayDeque<>(files);
         PriorityQueue<Cursor> open = new PriorityQueue<>(Comparator.comparingLong(Cursor::offset));
-        long last = Long.MIN_VALUE;
         while (!pending.isEmpty() || !open.isEmpty()) {
             while (!pending.isEmpty() && (open.isEmpty() || pending.peekFirst().firstOffset() <= open.peek().offset())) {
                 Cursor cursor = fetch(pending.pollFirst());
@@ -78,29 +103,69 @@ final class PartitionRestore {
                     open.add(cursor);
                 }
             }
-            Cursor cursor = open.poll();
-            if (cursor == null) {
+            if (open.isEmpty()) {
                 continue;
             }
-            Archived record = cursor.current();
-            if (record.offset() == last) {
-                tally.archivedTwice++;
-            } else if (record.offset() <= restoredUpTo) {
-                tally.restoredBefore++;
-            } else {
-                if (sink.stopping()) {
-                    return false;
+            long offset = open.peek().offset();
+            List<Cursor> here = new ArrayList<>();
+            while (!open.isEmpty() && open.peek().offset() == offset) {
+                here.add(open.poll());
+            }
+            here.sort(WRITTEN_FIRST);
+            List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
+            Map<String, Integer> ranks = new HashMap<>();
+            for (List<Found> same : distinct(here)) {
+                tally.archivedTwice += same.size() - 1;
+                String topicId = same.stream().map(Found::topicId).filter(Objects::nonNull).findFirst().orElse("");
+                if (progress.produced(topicId, offset, ranks.merge(topicId, 1, Integer::sum) - 1)) {
+                    tally.restoredBefore++;
+                } else {
+                    toSend.add(produced(same.get(0), topicId));
                 }
-                sink.send(produced(cursor, record), source, record.offset());
+            }
+            if (!toSend.isEmpty() && sink.stopping()) {
+                return false;
+            }
+            progress.sending(offset, toSend.size());
+            for (ProducerRecord<byte[], byte[]> record : toSend) {
+                sink.send(record, source, offset);
                 tally.produced++;
             }
-            last = record.offset();
-            cursor.advance();
-            if (cursor.hasCurrent()) {
-                open.add(cursor);
+            progress.sent(offset);
+            for (Cursor cursor : here) {
+                cursor.advance();
+                if (cursor.hasCurrent()) {
+                    open.add(cursor);
+                }
             }
         }
         return true;
+    }
+
+    /** The records of one offset, grouped: each group is one record, in the order of the files given. */
+    private static List<List<Found>> distinct(List<Cursor> here) {
+        List<List<Found>> groups = new ArrayList<>();
+        for (Cursor cursor : here) {
+            Found found = new Found(cursor, cursor.current());
+            groups.stream().filter(group -> same(group.get(0), found)).findFirst()
+                    .orElseGet(() -> {
+                        List<Found> group = new ArrayList<>();
+                        groups.add(group);
+                        return group;
+                    }).add(found);
+        }
+        return groups;
+    }
+
+    private static boolean same(Found a, Found b) {
+        if (a.topicId() != null && b.topicId() != null) {
+            return a.topicId().equals(b.topicId());
+        }
+        Archived x = a.record();
+        Archived y = b.record();
+        return x.timestamp() == y.timestamp() && a.cursor.schemaId == b.cursor.schemaId
+                && Arrays.equals(x.key(), y.key()) && Arrays.equals(x.datum(), y.datum())
+                && Arrays.equals(x.headers(), y.headers());
     }
 
     Tally tally() {
@@ -126,18 +191,22 @@ final class PartitionRestore {
         if (!records.hasKafkaFields()) {
             tally.withoutKafkaFields += records.records().size();
         }
-        return new Cursor(records, wireSchemaId(records, file));
+        return new Cursor(file, records, wireSchemaId(records, file));
     }
 
     /** The record as it was sent: same key, value in the Confluent wire format, same timestamp and headers. */
-    private ProducerRecord<byte[], byte[]> produced(Cursor cursor, Archived record) {
+    private ProducerRecord<byte[], byte[]> produced(Found found, String topicId) {
+        Archived record = found.record();
         ByteBuffer value = ByteBuffer.allocate(5 + record.datum().length);
-        value.put((byte) 0).putInt(cursor.schemaId).put(record.datum());
+        value.put((byte) 0).putInt(found.cursor.schemaId).put(record.datum());
         RecordHeaders headers = new RecordHeaders(record.headers());
-        headers.add(RestoreCheckpoint.SOURCE_TOPIC, utf8(source.topic()));
-        headers.add(RestoreCheckpoint.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
-        headers.add(RestoreCheckpoint.SOURCE_OFFSET, utf8(Long.toString(record.offset())));
-        headers.add(RestoreCheckpoint.JOB, utf8(job));
+        headers.add(RestoreHeaders.SOURCE_TOPIC, utf8(source.topic()));
+        headers.add(RestoreHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
+        headers.add(RestoreHeaders.SOURCE_OFFSET, utf8(Long.toString(record.offset())));
+        headers.add(RestoreHeaders.JOB, utf8(job));
+        if (!topicId.isEmpty()) {
+            headers.add(RestoreHeaders.SOURCE_TOPIC_ID, utf8(topicId));
+        }
         return new ProducerRecord<>(target.topic(), target.partition(), record.timestamp(), record.key(),
                 value.array(), headers);
     }
@@ -156,19 +225,24 @@ final class PartitionRestore {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** An archive file of this partition as the listing names it. */
-    record ArchiveFile(String key, long firstOffset, long bytes) {
+    /** An archive file of this partition as the listing names it; {@code written} is its S3 last-modified time. */
+    record ArchiveFile(String key, long firstOffset, long bytes, String eTag, Instant written) {
     }
 
     /** The next record of a fetched file. */
     private static final class Cursor {
+        private final ArchiveFile file;
         private final List<Archived> records;
         private final int schemaId;
+        /** The topic incarnation the file names (format version 3), or null. */
+        private final String topicId;
         private int next;
 
-        Cursor(ArchivedRecords file, int schemaId) {
-            this.records = file.records();
+        Cursor(ArchiveFile file, ArchivedRecords records, int schemaId) {
+            this.file = file;
+            this.records = records.records();
             this.schemaId = schemaId;
+            this.topicId = records.provenance().topicId();
         }
 
         boolean hasCurrent() {

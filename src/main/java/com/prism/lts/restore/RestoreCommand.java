@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +35,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,9 +54,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
         description = {"Produces the archived records of some days again: same key, the value in the Confluent wire"
                 + " format with its schema id, same timestamp and headers, plus headers naming the source topic,"
                 + " partition and offset. Records of one source partition keep their order and go to the same-numbered"
-                + " partition of the target (modulo its partition count); each offset is produced once.",
-            "Interrupted (Ctrl-C, kill -9), the same command goes on where it stopped: its checkpoint is the committed"
-                    + " offsets of consumer group prism-restore-<job> on the target. Progress on stderr."})
+                + " partition of the target (modulo its partition count); a record archived twice is produced once,"
+                + " two records at one offset (a topic deleted and created again) both.",
+            "Interrupted (Ctrl-C, kill -9, a record Kafka refused), the same command goes on where it stopped and"
+                    + " picks up files written since: its checkpoint is the committed offsets of consumer group"
+                    + " prism-restore-<job> on the target. Progress on stderr."})
 public final class RestoreCommand implements Callable<Integer> {
 
     private static final Set<String> ARCHIVED_TIERS = Set.of("GLACIER", "DEEP_ARCHIVE");
@@ -82,9 +89,18 @@ public final class RestoreCommand implements Callable<Integer> {
             description = "Create a missing target topic, with as many partitions as the highest source partition.")
     boolean createTopic;
 
+    private double rate;
+
+    /** Checked as it is read, so that a wrong rate is said before a missing option. */
     @Option(names = "--rate", defaultValue = "0", paramLabel = "RECORDS_PER_SECOND",
             description = "Produce at most this many records a second; 0 for no limit (default: ${DEFAULT-VALUE}).")
-    double rate;
+    void rate(double perSecond) {
+        if (!(perSecond >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--rate must be 0 (no limit) or more, not "
+                    + Double.toString(perSecond).replaceFirst("\\.0$", ""));
+        }
+        rate = perSecond;
+    }
 
     @Option(names = {"-b", "--bootstrap-servers"}, descriptionKey = "prism.kafka.bootstrap-servers",
             paramLabel = "HOST:PORT[,HOST:PORT...]", description = "Kafka to produce to (default: ${DEFAULT-VALUE}).")
@@ -106,9 +122,13 @@ public final class RestoreCommand implements Callable<Integer> {
             Map<TopicPartition, List<ArchiveFile>> files = select(bucket, last);
             Map<TopicPartition, TopicPartition> targetOf = targets(kafka, files);
             String job = job(last);
+            Map<TopicPartition, SourceProgress> sources = new HashMap<>();
+            files.forEach((source, ofSource) -> sources.put(source, new SourceProgress(ofSource)));
             RestoreCheckpoint checkpoint;
-            try (KafkaConsumer<byte[], byte[]> reader = reader()) {
-                checkpoint = RestoreCheckpoint.load(kafka.admin(), reader, job, targetOf);
+            // a start moved by retention while the target is read: read on from there, not from its end
+            try (KafkaConsumer<byte[], byte[]> reader = kafka.consumer(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest"))) {
+                checkpoint = RestoreCheckpoint.load(kafka.admin(), reader, job, targetOf, sources);
             }
             Run run = new Run(kafka, checkpoint, err);
             Thread interrupt = new Thread(run::stop, "restore-stop");
@@ -145,7 +165,8 @@ public final class RestoreCommand implements Callable<Integer> {
                         archived.add(object.key() + " (" + object.storageClassAsString() + ")");
                     }
                     files.computeIfAbsent(new TopicPartition(topic, key.get().partition()), p -> new ArrayList<>())
-                            .add(new ArchiveFile(object.key(), key.get().startOffset(), object.size()));
+                            .add(new ArchiveFile(object.key(), key.get().startOffset(), object.size(), object.eTag(),
+                                    object.lastModified()));
                 }
             }
             if (files.values().stream().mapToInt(List::size).sum() == before) {
@@ -199,13 +220,6 @@ public final class RestoreCommand implements Callable<Integer> {
         return HexFormat.of().formatHex(digest, 0, 6);
     }
 
-    private KafkaConsumer<byte[], byte[]> reader() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
-    }
-
     private void report(PrintWriter out, Map<TopicPartition, PartitionRestore> done,
             Map<TopicPartition, TopicPartition> targetOf, RestoreCheckpoint checkpoint, boolean complete,
             LocalDate last) {
@@ -243,7 +257,7 @@ public final class RestoreCommand implements Callable<Integer> {
         private final KafkaTarget kafka;
         private final RestoreCheckpoint checkpoint;
         private final PrintWriter err;
-        private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final AtomicReference<Refusal> refusal = new AtomicReference<>();
         private final CountDownLatch finished = new CountDownLatch(1);
         private final Pace pace = new Pace(rate, System.nanoTime());
         private volatile boolean stopping;
@@ -264,17 +278,21 @@ public final class RestoreCommand implements Callable<Integer> {
                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                     ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5))) {
                 this.producer = producer;
-                for (Map.Entry<TopicPartition, List<ArchiveFile>> entry : files.entrySet()) {
-                    PartitionRestore partition = new PartitionRestore(bucket, entry.getKey(),
-                            targetOf.get(entry.getKey()), job);
-                    done.put(entry.getKey(), partition);
-                    if (!partition.run(entry.getValue(), checkpoint.restoredUpTo(entry.getKey()), this)) {
-                        complete = false;
-                        break;
+                try {
+                    for (Map.Entry<TopicPartition, List<ArchiveFile>> entry : files.entrySet()) {
+                        PartitionRestore partition = new PartitionRestore(bucket, entry.getKey(),
+                                targetOf.get(entry.getKey()), job);
+                        done.put(entry.getKey(), partition);
+                        if (!partition.run(entry.getValue(), checkpoint.source(entry.getKey()), this)) {
+                            complete = false;
+                            break;
+                        }
                     }
+                } finally {
+                    // what was acknowledged, refused or not, is checkpointed
+                    producer.flush();
+                    checkpoint.save();
                 }
-                producer.flush();
-                checkpoint.save();
                 failIfRefused();
                 return complete && !stopping;
             }
@@ -287,7 +305,7 @@ public final class RestoreCommand implements Callable<Integer> {
             pace.await(sent++);
             producer.send(record, (metadata, e) -> {
                 if (e != null) {
-                    failure.compareAndSet(null, e);
+                    refusal.compareAndSet(null, new Refusal(source, sourceOffset, record, e));
                 } else {
                     checkpoint.acknowledged(source, sourceOffset, metadata.offset());
                 }
@@ -306,10 +324,9 @@ public final class RestoreCommand implements Callable<Integer> {
         }
 
         private void failIfRefused() {
-            Exception refused = failure.get();
+            Refusal refused = refusal.get();
             if (refused != null) {
-                throw new ToolFailure("Kafka refused a record: " + refused.getMessage() + "; what it acknowledged is"
-                        + " checkpointed, run the same command again to go on");
+                throw new ToolFailure(refused.sentence());
             }
         }
 
@@ -321,6 +338,41 @@ public final class RestoreCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A record Kafka refused for good: the restore stops there, and its checkpoint never passes it. */
+    private record Refusal(TopicPartition source, long offset, ProducerRecord<byte[], byte[]> record, Exception why) {
+
+        String sentence() {
+            return "Kafka refused for good the record of " + source + " at offset " + offset + ": " + reason()
+                    + "; the records before it are restored and checkpointed, and the same command goes on from it"
+                    + " once that is fixed";
+        }
+
+        private String reason() {
+            String topic = record.topic();
+            if (why instanceof RecordTooLargeException) {
+                return "it is larger than topic " + topic + " accepts (its max.message.bytes, or the broker's"
+                        + " message.max.bytes): " + String.format(Locale.ROOT, "%,d", size()) + " bytes with the"
+                        + " headers restore adds";
+            }
+            if (why instanceof InvalidTimestampException) {
+                return "topic " + topic + " does not accept its timestamp " + Instant.ofEpochMilli(record.timestamp())
+                        + " (its message.timestamp.before.max.ms and message.timestamp.after.max.ms)";
+            }
+            if (why instanceof TimeoutException) {
+                return "Kafka did not acknowledge it within the producer's delivery.timeout.ms";
+            }
+            return why.getMessage();
+        }
+
+        private long size() {
+            long size = (record.key() == null ? 0 : record.key().length) + record.value().length;
+            for (Header header : record.headers()) {
+                size += header.key().length() + (header.value() == null ? 0 : header.value().length);
+            }
+            return size;
         }
     }
 }

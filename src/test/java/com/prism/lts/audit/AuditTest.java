@@ -16,18 +16,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.demo.Traffic;
 import com.prism.lts.demo.TrafficSender;
+import com.prism.lts.restore.RestoreHeaders;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
+import com.prism.lts.testing.RewrittenFile;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
 import com.prism.lts.testing.ToolRun;
-import com.prism.lts.testing.VersionOneFile;
 import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.Provenance;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -106,14 +112,8 @@ class AuditTest {
 
         assertThat(audit.exitCode()).isEqualTo(AuditCommand.INCOMPLETE);
         assertThat(audit.out()).contains("Gone: " + file).contains("INCOMPLETE");
-        JsonNode partition = json(TOPIC).get("topics").get(0).get("partitions").get(partitionOf(file));
-        List<Long> missing = new ArrayList<>();
-        partition.get("missing").forEach(range -> {
-            for (long o = range.get(0).asLong(); o <= range.get(1).asLong(); o++) {
-                missing.add(o);
-            }
-        });
-        assertThat(missing).containsExactlyElementsOf(Arrays.stream(offsets).boxed().toList());
+        assertThat(missing(json(TOPIC), partitionOf(file))).containsExactlyElementsOf(
+                Arrays.stream(offsets).boxed().toList());
         TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(file).metadata(metadata),
                 RequestBody.fromBytes(bytes));
         assertThat(audit(TOPIC).exitCode()).isZero();
@@ -122,7 +122,7 @@ class AuditTest {
     @Test
     @Order(4)
     void a_file_of_format_version_1_still_audits_and_is_counted() {
-        VersionOneFile.rewrite(TESTBED.s3(), Testbed.BUCKET, files().get(1));
+        RewrittenFile.asVersionOne(TESTBED.s3(), Testbed.BUCKET, files().get(1));
 
         ToolRun audit = audit(TOPIC);
 
@@ -163,8 +163,169 @@ class AuditTest {
         assertThat(audit.out()).contains("Skipped by Kafka: " + topic + "-0 offsets ");
     }
 
+    @Test
+    @Order(6)
+    void files_of_an_earlier_topic_of_the_same_name_are_reported_apart_and_prove_nothing_of_the_current_one() {
+        List<String> files = files();
+        String current = topicId(TOPIC);
+        String earlier = Uuid.randomUuid().toString();
+        // a file of the current topic as the archiver writes it from now on (format version 3), and the files of an
+        // earlier topic of the same name at the offsets of two others
+        RewrittenFile.withTopicId(TESTBED.s3(), Testbed.BUCKET, files.get(0), files.get(0), current);
+        String gone = files.get(2);
+        List<String> earlierFiles = List.of(gone.replace(".avro", "-1.avro"), files.get(4).replace(".avro", "-1.avro"));
+        RewrittenFile.withTopicId(TESTBED.s3(), Testbed.BUCKET, gone, earlierFiles.get(0), earlier);
+        RewrittenFile.withTopicId(TESTBED.s3(), Testbed.BUCKET, files.get(4), earlierFiles.get(1), earlier);
+
+        ToolRun audit = audit(TOPIC);
+
+        assertThat(audit.exitCode()).as(audit.out()).isZero();
+        assertThat(audit.out()).doesNotContain("Archived twice").contains("From an earlier topic of the same name: "
+                + TOPIC + "-" + partitionOf(gone) + ": 1 file (topic id " + earlier + "), offsets ");
+        JsonNode partition = json(TOPIC).get("topics").get(0).get("partitions").get(partitionOf(gone));
+        assertThat(partition.get("earlier_topics").get(0).get("topic_id").asText()).isEqualTo(earlier);
+
+        // without the current topic's file, the earlier topic's file at the same offsets proves nothing
+        byte[] bytes = TESTBED.s3().client().getObjectAsBytes(b -> b.bucket(Testbed.BUCKET).key(gone)).asByteArray();
+        Map<String, String> metadata = TESTBED.s3().metadata(Testbed.BUCKET, gone);
+        TESTBED.s3().client().deleteObject(b -> b.bucket(Testbed.BUCKET).key(gone));
+        ToolRun withoutIt = audit(TOPIC);
+        assertThat(withoutIt.exitCode()).as(withoutIt.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(missing(json(TOPIC), partitionOf(gone))).containsExactlyElementsOf(
+                Arrays.stream(offsets(earlierFiles.get(0))).boxed().toList());
+
+        TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(gone).metadata(metadata),
+                RequestBody.fromBytes(bytes));
+        earlierFiles.forEach(key -> TESTBED.s3().client().deleteObject(b -> b.bucket(Testbed.BUCKET).key(key)));
+        assertThat(audit(TOPIC).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void a_topic_neither_kafka_nor_the_archive_knows_is_an_error_and_leaves_no_index_behind() {
+        ToolRun audit = audit("nosuch");
+
+        assertThat(audit.exitCode()).isEqualTo(1);
+        assertThat(audit.out()).isEmpty();
+        assertThat(audit.err()).isEqualTo("prism-lts: neither Kafka at " + TESTBED.kafka().bootstrapServers()
+                + " nor s3://prism-lts/topics/ knows a topic nosuch: check --topic\n");
+        assertThat(TESTBED.s3().keys(Testbed.BUCKET, "topics/_prism/audit/nosuch")).isEmpty();
+        ToolRun filesOnly = ToolRun.of(args("nosuch", "--files-only"));
+        assertThat(filesOnly.exitCode()).isEqualTo(1);
+        assertThat(filesOnly.err()).isEqualTo("prism-lts: s3://prism-lts/topics/ holds no files of a topic nosuch:"
+                + " check --topic\n");
+    }
+
+    @Test
+    @Order(8)
+    void without_a_committed_offset_the_offsets_above_the_last_file_are_not_checked() throws Exception {
+        // records of partition 2 that the archiver, not running now, has not read yet
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 5, 3);
+            for (int i = 0; i < 5; i++) {
+                producer.send(record(TOPIC, "late-" + i, demo, i, 2)).get();
+            }
+        }
+        long end = TESTBED.kafka().endOffsets(TOPIC).get(2);
+
+        ToolRun wrongGroup = ToolRun.of(argsOfGroup(TOPIC, "nobody"));
+
+        assertThat(wrongGroup.exitCode()).as(wrongGroup.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(wrongGroup.out()).contains("Not checked: " + TOPIC + "-2 offsets " + (end - 5) + "-" + (end - 1)
+                + " (5 offsets): no committed offset for group nobody");
+        // for the archiver's group they are above its committed offset: still to come, not a gap
+        assertThat(audit(TOPIC).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(9)
+    void a_topic_kafka_holds_records_of_and_the_archive_has_no_file_of_is_not_complete() throws Exception {
+        String topic = "audit-unarchived";
+        TESTBED.kafka().createTopic(topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 1, 3);
+            for (int i = 0; i < 3; i++) {
+                producer.send(record(topic, "k" + i, demo, i, 0)).get();
+            }
+        }
+
+        ToolRun uncommitted = audit(topic);
+        commit(topic, 0, 3);
+        ToolRun committed = audit(topic);
+
+        assertThat(uncommitted.exitCode()).as(uncommitted.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(uncommitted.out()).contains("Not checked: " + topic + "-0 offsets 0-2 (3 offsets): no committed"
+                + " offset for group prism-lts");
+        assertThat(committed.exitCode()).as(committed.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(committed.out()).contains("Missing: " + topic + "-0 offsets 0-2 (3 offsets)");
+    }
+
+    @Test
+    @Order(10)
+    void a_copy_restore_produced_into_the_log_is_accounted_for_by_the_archived_record_it_copies() throws Exception {
+        long[] archived = files().stream().filter(f -> partitionOf(f) == 0).findFirst().map(AuditTest::offsets)
+                .orElseThrow();
+        long first;
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            first = producer.send(restoredCopy(archived[0])).get().offset();
+            producer.send(restoredCopy(archived[1])).get();
+            // a copy of a record the archive does not hold
+            producer.send(restoredCopy(999_999)).get();
+        }
+        // the archiver skips restored copies of its own partition and commits past them
+        commit(TOPIC, 0, first + 3);
+
+        ToolRun audit = audit(TOPIC);
+
+        assertThat(audit.exitCode()).as(audit.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(audit.out()).contains("Restored copies: " + TOPIC + "-0 offsets " + first + "-" + (first + 1)
+                + " (2 offsets)").contains("Missing: " + TOPIC + "-0 offsets " + (first + 2) + " (1 offsets)");
+    }
+
+    private static ProducerRecord<byte[], byte[]> restoredCopy(long sourceOffset) {
+        List<Header> headers = List.of(header(RestoreHeaders.SOURCE_TOPIC, TOPIC),
+                header(RestoreHeaders.SOURCE_PARTITION, "0"), header(RestoreHeaders.SOURCE_OFFSET,
+                        Long.toString(sourceOffset)), header(RestoreHeaders.JOB, "0123456789ab"));
+        return new ProducerRecord<>(TOPIC, 0, (byte[]) null, "a restored copy".getBytes(), headers);
+    }
+
+    private static Header header(String key, String value) {
+        return new RecordHeader(key, value.getBytes());
+    }
+
+    private static void commit(String topic, int partition, long offset) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
+            admin.alterConsumerGroupOffsets("prism-lts", Map.of(new TopicPartition(topic, partition),
+                    new OffsetAndMetadata(offset))).all().get();
+        }
+    }
+
+    private static String topicId(String topic) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Long> missing(JsonNode audit, int partition) {
+        List<Long> missing = new ArrayList<>();
+        audit.get("topics").get(0).get("partitions").get(partition).get("missing").forEach(range -> {
+            for (long o = range.get(0).asLong(); o <= range.get(1).asLong(); o++) {
+                missing.add(o);
+            }
+        });
+        return missing;
+    }
+
     private static ProducerRecord<byte[], byte[]> record(String topic, String key, DemoEvents demo, int i) {
-        return new ProducerRecord<>(topic, 0, key.getBytes(), Events.wire(Events.DEMO_SCHEMA_ID, demo.event(i)));
+        return record(topic, key, demo, i, 0);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String key, DemoEvents demo, int i,
+            int partition) {
+        return new ProducerRecord<>(topic, partition, key.getBytes(), Events.wire(Events.DEMO_SCHEMA_ID,
+                demo.event(i)));
     }
 
     /** Archives {@code topic} until {@code records} are in S3 and the group committed the log's end. */
@@ -206,8 +367,12 @@ class AuditTest {
     }
 
     private static List<String> args(String topic, String... more) {
+        return argsOfGroup(topic, "prism-lts", more);
+    }
+
+    private static List<String> argsOfGroup(String topic, String group, String... more) {
         return Stream.concat(Stream.of("audit", "--topic", topic, "--bootstrap-servers",
-                TESTBED.kafka().bootstrapServers(), "--group-id", "prism-lts", "--endpoint",
+                TESTBED.kafka().bootstrapServers(), "--group-id", group, "--endpoint",
                 TESTBED.s3().endpoint().toString(), "--path-style", "--access-key", EmbeddedS3.ACCESS_KEY,
                 "--secret-key", EmbeddedS3.SECRET_KEY), Arrays.stream(more)).toList();
     }

@@ -163,7 +163,8 @@ class SendToolTest {
         ToolRun send = ToolRun.of("send", "-b", kafka.bootstrapServers(), "-t", "no-schema");
 
         assertThat(send.exitCode()).isEqualTo(2);
-        assertThat(send.err()).startsWith("Give --registry URL to register the schema, or --schema-dir DIR");
+        assertThat(send.err()).startsWith("prism-lts send: Give --registry URL to register the schema, or --schema-dir"
+                + " DIR").endsWith("See 'prism-lts send --help' for the options.\n");
     }
 
     private static int schemaIdOf(byte[] value) {

@@ -22,21 +22,28 @@ import com.prism.lts.demo.TrafficSender;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.JavaProcess;
+import com.prism.lts.testing.RewrittenFile;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
 import com.prism.lts.testing.ToolRun;
-import com.prism.lts.testing.VersionOneFile;
 import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.Provenance;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * {@code prism-lts restore} against a real broker and a real S3 server: what it produces is compared, record by
@@ -47,7 +54,9 @@ class RestoreTest {
     static final String TOPIC = "restore-events";
     static final LocalDate FIRST_DAY = LocalDate.of(2018, 1, 1);
     static final int DAYS = 10;
-    static final int EVENTS = 1_200;
+    static final int EVENTS = 1_500;
+    static final int EVENTS_AFTER_BIG = 300;
+    static final int BIG_HEADER_BYTES = 25_000;
     static final Header[] THREE_HEADERS = {new RecordHeader("traceparent", bytes("00-4bf92f35-01")),
         new RecordHeader("retry", bytes("1")), new RecordHeader("retry", null)};
 
@@ -56,21 +65,27 @@ class RestoreTest {
     /** What the archived topic holds: the truth. */
     static List<ConsumerRecord<byte[], byte[]>> sent;
     static RecordMetadata withHeaders;
+    static RecordMetadata big;
 
     @BeforeAll
     static void archive() throws Exception {
         TESTBED.kafka().createTopic(TOPIC, 3);
         try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
-            new TrafficSender(producer).send(new Traffic(TOPIC, EVENTS, DAYS, FIRST_DAY, 3, 0, 9),
+            new TrafficSender(producer).send(new Traffic(TOPIC, EVENTS - EVENTS_AFTER_BIG, DAYS, FIRST_DAY, 3, 0, 9),
                     Events.DEMO_SCHEMA_ID, acknowledged -> { });
             byte[] value = Events.wire(Events.DEMO_SCHEMA_ID, new DemoEvents(FIRST_DAY.plusDays(4), 1, 5).event(0));
             withHeaders = producer.send(new ProducerRecord<>(TOPIC, 0, 1_515_000_000_123L, new byte[] {1, 2, 3, -1},
                     value, Arrays.asList(THREE_HEADERS))).get();
+            // a record of partition 1 that a target topic with a max.message.bytes of 20,000 refuses
+            big = producer.send(new ProducerRecord<>(TOPIC, 1, (byte[]) null, value,
+                    List.of(new RecordHeader("attachment", new byte[BIG_HEADER_BYTES])))).get();
+            new TrafficSender(producer).send(new Traffic(TOPIC, EVENTS_AFTER_BIG, DAYS, FIRST_DAY, 3, 0, 10),
+                    Events.DEMO_SCHEMA_ID, acknowledged -> { });
         }
         Map<String, String> settings = TESTBED.settings(TOPIC);
         settings.put("prism.flush.size", "40");
         try (RunningArchive archive = RunningArchive.start(settings)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == EVENTS + 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == EVENTS + 2);
         }
         sent = TESTBED.kafka().readAll(TOPIC);
         // the same file twice, as a crash could leave it: a restore produces its records once
@@ -93,8 +108,8 @@ class RestoreTest {
         assertThat(restored.value()).isEqualTo(original.value());
         assertThat(restored.timestamp()).isEqualTo(1_515_000_000_123L);
         assertThat(restored.headers().toArray()).startsWith(THREE_HEADERS).hasSize(7);
-        assertThat(text(restored, RestoreCheckpoint.SOURCE_TOPIC)).isEqualTo(TOPIC);
-        assertThat(text(restored, RestoreCheckpoint.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(text(restored, RestoreHeaders.SOURCE_TOPIC)).isEqualTo(TOPIC);
+        assertThat(text(restored, RestoreHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(restored.partition()).isZero();
     }
 
@@ -129,6 +144,107 @@ class RestoreTest {
     }
 
     @Test
+    void a_record_the_target_refuses_for_good_stops_the_restore_naming_it_and_the_next_run_starts_at_it()
+            throws Exception {
+        String target = TOPIC + ".small";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(target, 3, (short) 1).configs(Map.of("max.message.bytes",
+                    "20000")))).all().get();
+            List<String> args = args("--from", "2018-01-01", "--to", "2018-01-10", "--partition", "1",
+                    "--to-topic", target);
+
+            ToolRun refused = ToolRun.of(args);
+
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).hasLineCount(1).startsWith("prism-lts: Kafka refused for good the record of "
+                    + TOPIC + "-1 at offset " + big.offset() + ": it is larger than topic " + target
+                    + " accepts (its max.message.bytes");
+            // what the producer had sent after it was acknowledged, past the refused record
+            assertThat(TESTBED.kafka().readAll(target).stream().mapToLong(RestoreTest::sourceOffset))
+                    .doesNotContain(big.offset()).anyMatch(offset -> offset > big.offset());
+
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, target), List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "200000"), AlterConfigOp.OpType.SET))))
+                    .all().get();
+            ToolRun again = ToolRun.of(args);
+
+            assertThat(again.exitCode()).as(again.err()).isZero();
+            assertRestoredExactlyOnce(target, 1);
+        }
+    }
+
+    @Test
+    void a_file_written_after_a_run_below_what_it_restored_is_restored_by_the_next_run() {
+        List<String> ofPartition = TESTBED.s3().keys(Testbed.BUCKET, TOPIC + "/").stream()
+                .filter(key -> ArchiveKey.parse(key).map(k -> k.partition() == 2).orElse(false)).toList();
+        // a file the archiver had not written yet when the first run listed the archive
+        String late = ofPartition.get(ofPartition.size() / 2);
+        byte[] bytes = TESTBED.s3().client().getObjectAsBytes(b -> b.bucket(Testbed.BUCKET).key(late)).asByteArray();
+        Map<String, String> metadata = TESTBED.s3().metadata(Testbed.BUCKET, late);
+        TESTBED.s3().client().deleteObject(b -> b.bucket(Testbed.BUCKET).key(late));
+        List<String> args = args("--from", "2018-01-01", "--to", "2018-01-10", "--partition", "2", "--to-topic",
+                "{topic}.late", "--create-topic");
+        ToolRun first;
+        try {
+            first = ToolRun.of(args);
+        } finally {
+            TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(late).metadata(metadata),
+                    RequestBody.fromBytes(bytes));
+        }
+        assertThat(first.exitCode()).as(first.err()).isZero();
+
+        ToolRun again = ToolRun.of(args);
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertRestoredExactlyOnce(TOPIC + ".late", 2);
+    }
+
+    @Test
+    void two_records_at_one_offset_from_two_topic_incarnations_are_both_restored_and_a_copied_file_once() {
+        // three files of partition 0 under a prefix of their own, each with a second file at the same offsets:
+        // another topic id (format version 3), other timestamps (versions 1 and 2), and an exact copy
+        List<String> files = TESTBED.s3().keys(Testbed.BUCKET, TOPIC + "/").stream()
+                .filter(key -> ArchiveKey.parse(key).orElseThrow().partition() == 0).limit(3).toList();
+        String earlierId = Uuid.randomUuid().toString();
+        String currentId = Uuid.randomUuid().toString();
+        List<String> copies = new ArrayList<>();
+        for (String file : files) {
+            String copy = "incarnations/" + file.substring(TOPIC.length() + 1);
+            TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(file)
+                    .destinationBucket(Testbed.BUCKET).destinationKey(copy));
+            copies.add(copy);
+        }
+        RewrittenFile.withTopicId(TESTBED.s3(), Testbed.BUCKET, copies.get(0), copies.get(0), earlierId);
+        RewrittenFile.withTopicId(TESTBED.s3(), Testbed.BUCKET, copies.get(0), second(copies.get(0)), currentId);
+        RewrittenFile.withTimestampsShifted(TESTBED.s3(), Testbed.BUCKET, copies.get(1), second(copies.get(1)), 1);
+        TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(copies.get(2))
+                .destinationBucket(Testbed.BUCKET).destinationKey(second(copies.get(2))));
+
+        ToolRun restore = ToolRun.of(argsUnder("incarnations", "--from", "2018-01-01", "--to", "2018-01-10",
+                "--to-topic", "{topic}.incarnations", "--create-topic"));
+
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        Map<Long, List<ConsumerRecord<byte[], byte[]>>> restored = new TreeMap<>();
+        TESTBED.kafka().readAll(TOPIC + ".incarnations").forEach(r -> restored.computeIfAbsent(sourceOffset(r),
+                o -> new ArrayList<>()).add(r));
+        for (long offset : offsets(copies.get(0))) {
+            assertThat(restored.get(offset)).extracting(r -> text(r, RestoreHeaders.SOURCE_TOPIC_ID))
+                    .containsExactly(earlierId, currentId);
+        }
+        for (long offset : offsets(copies.get(1))) {
+            long timestamp = original(0, offset).timestamp();
+            assertThat(restored.get(offset)).extracting(ConsumerRecord::timestamp)
+                    .containsExactlyInAnyOrder(timestamp, timestamp + 1);
+        }
+        for (long offset : offsets(copies.get(2))) {
+            assertThat(restored.get(offset)).hasSize(1);
+        }
+        assertThat(restore.out()).containsPattern("restore-events-0 +restore-events.incarnations-0 +6 +"
+                + (2 * offsets(copies.get(0)).length + 2 * offsets(copies.get(1)).length
+                        + offsets(copies.get(2)).length) + " +0 +" + offsets(copies.get(2)).length + " ");
+    }
+
+    @Test
     void a_file_of_format_version_1_is_restored_without_key_and_headers_and_the_summary_says_so() {
         // a copy of one day's file of partition 2 under a prefix of its own, rewritten as version 1
         String file = TESTBED.s3().keys(Testbed.BUCKET, ArchiveKey.dayFolder(TOPIC, TOPIC, FIRST_DAY.plusDays(7)))
@@ -136,7 +252,7 @@ class RestoreTest {
         String old = "version-one/" + file.substring(TOPIC.length() + 1);
         TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(file)
                 .destinationBucket(Testbed.BUCKET).destinationKey(old));
-        VersionOneFile.rewrite(TESTBED.s3(), Testbed.BUCKET, old);
+        RewrittenFile.asVersionOne(TESTBED.s3(), Testbed.BUCKET, old);
         long[] offsets = Provenance.decode(TESTBED.s3().read(Testbed.BUCKET, old).meta().get(Provenance.OFFSETS));
 
         ToolRun restore = ToolRun.of(argsUnder("version-one", "--from", "2018-01-08", "--to-topic", "{topic}.v1",
@@ -155,8 +271,8 @@ class RestoreTest {
             assertThat(back.value()).isEqualTo(original.value());
             assertThat(back.timestamp()).isEqualTo(original.timestamp());
             assertThat(back.headers().toArray()).extracting(Header::key).containsExactly(
-                    RestoreCheckpoint.SOURCE_TOPIC, RestoreCheckpoint.SOURCE_PARTITION,
-                    RestoreCheckpoint.SOURCE_OFFSET, RestoreCheckpoint.JOB);
+                    RestoreHeaders.SOURCE_TOPIC, RestoreHeaders.SOURCE_PARTITION,
+                    RestoreHeaders.SOURCE_OFFSET, RestoreHeaders.JOB);
         }
     }
 
@@ -185,13 +301,36 @@ class RestoreTest {
                 .hasLineCount(1);
     }
 
+    private static String second(String key) {
+        return key.replace(".avro", "-1.avro");
+    }
+
+    private static long[] offsets(String file) {
+        return Provenance.decode(TESTBED.s3().read(Testbed.BUCKET, file).meta().get(Provenance.OFFSETS));
+    }
+
+    /** Every archived record of {@code partition} once, as it was sent, in any order. */
+    private static void assertRestoredExactlyOnce(String restoredTopic, int partition) {
+        List<Long> restored = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> back : TESTBED.kafka().readAll(restoredTopic)) {
+            assertThat(text(back, RestoreHeaders.SOURCE_PARTITION)).isEqualTo(Integer.toString(partition));
+            ConsumerRecord<byte[], byte[]> original = original(partition, sourceOffset(back));
+            assertThat(back.key()).isEqualTo(original.key());
+            assertThat(back.value()).isEqualTo(original.value());
+            assertThat(back.timestamp()).isEqualTo(original.timestamp());
+            restored.add(sourceOffset(back));
+        }
+        assertThat(restored).containsExactlyInAnyOrderElementsOf(sent.stream().filter(r -> r.partition() == partition)
+                .map(ConsumerRecord::offset).toList());
+    }
+
     /** Every archived record once, in offset order per source partition, as it was sent. */
     private static void assertRestoredExactlyOnce(String restoredTopic) {
         Map<Integer, List<Long>> order = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> back : TESTBED.kafka().readAll(restoredTopic).stream()
                 .sorted(Comparator.comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
                         .thenComparingLong(ConsumerRecord::offset)).toList()) {
-            int partition = Integer.parseInt(text(back, RestoreCheckpoint.SOURCE_PARTITION));
+            int partition = Integer.parseInt(text(back, RestoreHeaders.SOURCE_PARTITION));
             assertThat(back.partition()).isEqualTo(partition);
             ConsumerRecord<byte[], byte[]> original = original(partition, sourceOffset(back));
             assertThat(back.key()).isEqualTo(original.key());
@@ -211,7 +350,7 @@ class RestoreTest {
     }
 
     private static long sourceOffset(ConsumerRecord<byte[], byte[]> record) {
-        return Long.parseLong(text(record, RestoreCheckpoint.SOURCE_OFFSET));
+        return Long.parseLong(text(record, RestoreHeaders.SOURCE_OFFSET));
     }
 
     private static String text(ConsumerRecord<byte[], byte[]> record, String header) {

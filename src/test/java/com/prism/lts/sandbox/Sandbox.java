@@ -183,19 +183,19 @@ public final class Sandbox implements Callable<Integer> {
 
     private static void howToGoOn(EmbeddedKafka kafka, EmbeddedS3 s3, SandboxFolder folder, Traffic traffic,
             PrintWriter out) {
-        String s3Options = "--endpoint " + s3.endpoint() + " --path-style --access-key " + EmbeddedS3.ACCESS_KEY
-                + " --secret-key " + EmbeddedS3.SECRET_KEY;
+        String jar = "java -jar target/prism-lts.jar";
         out.println();
-        out.println("The archiver keeps running until Ctrl-C. In another terminal, after `mvn -q -DskipTests package`:");
-        out.println("  send more: java -jar target/prism-lts.jar send --bootstrap-servers " + kafka.bootstrapServers()
-                + " --schema-dir " + folder.schemas() + " --count 1000");
-        out.println("  list:      java -jar target/prism-lts.jar ls " + s3Options);
-        out.println("  print:     java -jar target/prism-lts.jar cat --day " + traffic.firstDay() + " " + s3Options);
-        out.println("  audit:     java -jar target/prism-lts.jar audit --topic " + traffic.topic()
-                + " --bootstrap-servers " + kafka.bootstrapServers() + " " + s3Options);
-        out.println("  restore:   java -jar target/prism-lts.jar restore --topic " + traffic.topic() + " --from "
-                + traffic.firstDay() + " --to " + traffic.lastDay() + " --to-topic " + traffic.topic()
-                + ".restored --create-topic --bootstrap-servers " + kafka.bootstrapServers() + " " + s3Options);
+        out.println("The archiver keeps running until Ctrl-C. In another terminal, after `mvn -q -DskipTests package`,"
+                + " paste these lines so that the tools need no options:");
+        ToolEnvironment.exports(ToolEnvironment.variables(kafka.bootstrapServers(), s3.settings(), folder.schemas(),
+                traffic.topic())).forEach(line -> out.println("  " + line));
+        out.println("then:");
+        out.println("  send more: " + jar + " send --count 1000 --partitions " + traffic.partitions());
+        out.println("  list:      " + jar + " ls");
+        out.println("  print:     " + jar + " cat --day " + traffic.firstDay());
+        out.println("  audit:     " + jar + " audit");
+        out.println("  restore:   " + jar + " restore --topic " + traffic.topic() + " --from " + traffic.firstDay()
+                + " --to " + traffic.lastDay() + " --to-topic " + traffic.topic() + ".restored --create-topic");
         out.println("Edit the routes in routes/: the archiver reloads them when a file is saved.");
         out.flush();
     }

@@ -31,6 +31,12 @@ public class JavaProcess implements AutoCloseable {
         return new JavaProcess(launch(jvmOptions, TEST_CLASS_PATH, properties, Map.of(), mainClass, args, log), log);
     }
 
+    /** As {@link #start}, with {@code environment} added to this process's environment variables. */
+    public static JavaProcess startWithEnvironment(Map<String, String> environment, String mainClass,
+            List<String> args, Path log) {
+        return new JavaProcess(launch(List.of(), TEST_CLASS_PATH, Map.of(), environment, mainClass, args, log), log);
+    }
+
     /**
      * As {@link #start}, from {@code classPath}, with {@code environment} added to this process's environment
      * variables.

@@ -8,9 +8,11 @@ import com.prism.lts.app.ArchiveApplication;
 import com.prism.lts.batch.DayBatches;
 import com.prism.lts.commit.ArchivingConsumerFactory;
 import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.observe.ArchiveMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.util.ObjectHelper;
 
 /** The archiver running in this JVM, with the shipped routes and settings but for the ones a test gives. */
 public final class RunningArchive implements AutoCloseable {
@@ -27,7 +29,9 @@ public final class RunningArchive implements AutoCloseable {
         try {
             main.start();
         } catch (Exception e) {
-            throw new IllegalStateException("the archiver did not start", e);
+            InvalidSettingsException invalid = ObjectHelper.getException(InvalidSettingsException.class, e);
+            throw new IllegalStateException("the archiver did not start" + (invalid != null ? ": "
+                    + invalid.getMessage() : ""), e);
         }
         return new RunningArchive(main);
     }

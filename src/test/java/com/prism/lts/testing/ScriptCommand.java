@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
+import com.prism.lts.OptionErrors;
+import com.prism.lts.Version;
 import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.config.SettingDefaults;
@@ -21,7 +23,8 @@ import picocli.CommandLine.ParameterException;
  * <li>an option with a {@code descriptionKey} defaults to the setting or system property of that name, read as
  * {@link SettingDefaults} reads it ({@code descriptionKey = "prism.flush.size"}, {@code "bench.records"}: then
  * {@code -Dbench.records=1000} works too);</li>
- * <li>a wrong option is reported in one line that names it, with the usage, exit code 2, before anything starts:
+ * <li>a wrong option is reported in one line that names it, then where the options are listed, exit code 2, before
+ * anything starts ({@link OptionErrors}):
  * throw {@link ParameterException}, or let {@link #checkSettings} turn the archiver's own checks into one;</li>
  * <li>any other failure is one line and exit code 1, without a stack trace.</li>
  * </ul>
@@ -34,7 +37,8 @@ public final class ScriptCommand {
 
     /** The command line of {@code command}, ready to {@code execute}. */
     public static CommandLine commandLine(Object command) {
-        CommandLine commandLine = new CommandLine(command).setDefaultValueProvider(new SettingDefaults());
+        CommandLine commandLine = Version.install(OptionErrors.install(new CommandLine(command)
+                .setDefaultValueProvider(new SettingDefaults())));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage());
             return 1;
