@@ -1,8 +1,10 @@
 package com.prism.lts.app;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +51,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
@@ -82,6 +85,10 @@ public final class ArchiveBeans implements CamelConfiguration {
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
         ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
+        // every Kafka client of the routes (the archive's consumers, the dead-letter producer) and the reachability
+        // checks take the component's options: the security settings go there, over any camel.component.kafka.* one
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties()
+                .putAll(settings.kafkaSecurity().clientProperties());
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
@@ -162,8 +169,7 @@ public final class ArchiveBeans implements CamelConfiguration {
 
     private static EventDecoder decoder(ArchiveSettings settings, MetricDate metricDate, CamelContext context) {
         if (ArchiveSettings.CONFLUENT_DECODER.equals(settings.decoder())) {
-            SchemaSource schemas = settings.registryUrl().<SchemaSource>map(url -> new RegistrySchemaSource(url,
-                    settings.registryUsername(), settings.registryPassword()))
+            SchemaSource schemas = settings.registryUrl().<SchemaSource>map(url -> registry(url, settings))
                     .orElseGet(() -> new DirectorySchemaSource(settings.schemaDirectory().orElseThrow()));
             return new ConfluentAvroDecoder(schemas, metricDate);
         }
@@ -172,7 +178,7 @@ public final class ArchiveBeans implements CamelConfiguration {
             deserializer = (Deserializer<?>) context.getClassResolver().resolveMandatoryClass(settings.decoder())
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new InvalidSettingsException(java.util.List.of("prism.decoder must be 'confluent' or the class name"
+            throw new InvalidSettingsException(List.of("prism.decoder must be 'confluent' or the class name"
                     + " of a Kafka Deserializer with a public no-argument constructor, but is '" + settings.decoder()
                     + "': " + e));
         }
@@ -181,6 +187,15 @@ public final class ArchiveBeans implements CamelConfiguration {
         config.forEach((k, v) -> configs.put(k.toString().substring(DECODER_CONFIG_PREFIX.length()), v));
         deserializer.configure(configs, false);
         return new KafkaDeserializerDecoder(deserializer);
+    }
+
+    /** The registry, once it has let the archiver in: refused credentials or certificates stop the start. */
+    private static RegistrySchemaSource registry(URI url, ArchiveSettings settings) {
+        RegistrySchemaSource registry = new RegistrySchemaSource(url, settings.registryAccess());
+        registry.refusal().ifPresent(refusal -> {
+            throw new InvalidSettingsException(List.of(refusal));
+        });
+        return registry;
     }
 
     /**

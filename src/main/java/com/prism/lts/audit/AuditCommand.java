@@ -21,6 +21,7 @@ import com.prism.lts.demo.KafkaTarget;
 import com.prism.lts.inspect.ArchiveBucket;
 import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
+import com.prism.lts.security.KafkaClientOptions;
 import com.prism.lts.write.ArchiveKey;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
@@ -74,6 +75,9 @@ public final class AuditCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    KafkaClientOptions kafkaClient;
+
+    @Mixin
     S3Options s3;
 
     private PrintWriter err;
@@ -86,8 +90,8 @@ public final class AuditCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         boolean complete = true;
         try (S3Client client = s3.client();
-                KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers);
-                KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(), bootstrapServers)) {
+                KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers, kafkaClient);
+                KafkaLog log = filesOnly ? null : new KafkaLog(kafka)) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
             for (String topic : topics) {
                 TopicAudit audit = audit(bucket, log, topic);

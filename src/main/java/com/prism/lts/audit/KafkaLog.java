@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 
 import com.prism.lts.ToolFailure;
 import com.prism.lts.deadletter.DeadLetters;
+import com.prism.lts.demo.KafkaTarget;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What Kafka says about an archived topic: where each partition's log starts and ends, where the archiver's group
@@ -38,13 +38,9 @@ final class KafkaLog implements AutoCloseable {
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> reader;
 
-    KafkaLog(Admin admin, String bootstrapServers) {
-        this.admin = admin;
-        this.reader = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+    KafkaLog(KafkaTarget kafka) {
+        this.admin = kafka.admin();
+        this.reader = kafka.consumer(Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"));
     }
 

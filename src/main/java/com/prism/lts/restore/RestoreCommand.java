@@ -26,14 +26,13 @@ import com.prism.lts.inspect.ArchiveBucket;
 import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
 import com.prism.lts.restore.PartitionRestore.ArchiveFile;
+import com.prism.lts.security.KafkaClientOptions;
 import com.prism.lts.write.ArchiveKey;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,6 +90,9 @@ public final class RestoreCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Mixin
+    KafkaClientOptions kafkaClient;
+
+    @Mixin
     S3Options s3;
 
     @Override
@@ -101,13 +103,13 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (S3Client client = s3.client(); KafkaTarget kafka = KafkaTarget.connect(bootstrapServers)) {
+        try (S3Client client = s3.client(); KafkaTarget kafka = KafkaTarget.connect(bootstrapServers, kafkaClient)) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
             Map<TopicPartition, List<ArchiveFile>> files = select(bucket, last);
             Map<TopicPartition, TopicPartition> targetOf = targets(kafka, files);
             String job = job(last);
             RestoreCheckpoint checkpoint;
-            try (KafkaConsumer<byte[], byte[]> reader = reader()) {
+            try (KafkaConsumer<byte[], byte[]> reader = kafka.consumer(Map.of())) {
                 checkpoint = RestoreCheckpoint.load(kafka.admin(), reader, job, targetOf);
             }
             Run run = new Run(kafka, checkpoint, err);
@@ -197,13 +199,6 @@ public final class RestoreCommand implements Callable<Integer> {
                 + "/" + s3.prefix())).toString());
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(spec.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(digest, 0, 6);
-    }
-
-    private KafkaConsumer<byte[], byte[]> reader() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
     }
 
     private void report(PrintWriter out, Map<TopicPartition, PartitionRestore> done,
