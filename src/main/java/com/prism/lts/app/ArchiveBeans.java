@@ -145,6 +145,7 @@ public final class ArchiveBeans implements CamelConfiguration {
                 Duration.ofMillis(settings.kafkaCheckIntervalMs()),
                 Duration.ofMillis(settings.kafkaUnreachableLogIntervalMs()), Clock.systemUTC());
         context.addService(reachability);
+        reachability.start();
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
         registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
         registry.bind("routesLiveness", new RoutesLiveness());

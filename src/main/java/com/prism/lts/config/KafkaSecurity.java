@@ -28,8 +28,8 @@ public record KafkaSecurity(
     public static final String MSK_IAM = "AWS_MSK_IAM";
     public static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", MSK_IAM);
     /** Amazon MSK's IAM login module and callback handler (software.amazon.msk:aws-msk-iam-auth), as AWS documents. */
-    static final String MSK_IAM_LOGIN_MODULE = "software.amazon.msk.auth.iam.IAMLoginModule";
-    static final String MSK_IAM_CALLBACK_HANDLER = "software.amazon.msk.auth.iam.IAMClientCallbackHandler";
+    public static final String MSK_IAM_LOGIN_MODULE = "software.amazon.msk.auth.iam.IAMLoginModule";
+    public static final String MSK_IAM_CALLBACK_HANDLER = "software.amazon.msk.auth.iam.IAMClientCallbackHandler";
     private static final Map<String, String> LOGIN_MODULES = Map.of(
             "PLAIN", "org.apache.kafka.common.security.plain.PlainLoginModule",
             "SCRAM-SHA-256", "org.apache.kafka.common.security.scram.ScramLoginModule",

@@ -77,14 +77,16 @@ public final class KafkaReachability extends ServiceSupport implements CamelCont
     }
 
     /**
-     * Asks once before the archive starts: refused credentials or certificates are settings to fix, so the start
-     * stops and says which (exit code 2); an unreachable Kafka is a fault, said and waited for.
+     * Asks once, when the archive's beans are made, before any route starts (Camel would start this service only
+     * once the routes run, and not stop for its failure): refused credentials or certificates are settings to fix, so
+     * the start stops and says which (exit code 2); an unreachable Kafka is a fault, said and waited for. The checks
+     * that follow make their client anew, with every option of the Kafka component bound by then.
      */
     @Override
     protected void doStart() {
         Optional<KafkaAccess.Answer> first = ask();
+        closeAdmin();
         if (first.isPresent() && first.get().refused()) {
-            closeAdmin();
             throw new InvalidSettingsException(List.of(first.get().said()));
         }
         first.ifPresent(this::report);

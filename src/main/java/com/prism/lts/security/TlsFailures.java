@@ -2,6 +2,8 @@ package com.prism.lts.security;
 
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,13 +34,19 @@ public final class TlsFailures {
         String trust = setting.apply("ca-location") + " (a PEM file) or " + setting.apply("truststore-location");
         String own = setting.apply("certificate-location") + " and " + setting.apply("key-location") + ", or "
                 + setting.apply("keystore-location");
-        boolean tls = false;
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            tls |= t instanceof SSLException;
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        for (Throwable t : chain) {
             if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
-                return Optional.of(server + " shows a certificate that is not valid now (" + firstLine(t) + "): it"
-                        + " must renew it");
+                return Optional.of(server + " shows a certificate that has expired or is not valid yet ("
+                        + firstLine(t) + ")");
             }
+        }
+        boolean tls = false;
+        for (Throwable t : chain) {
+            tls |= t instanceof SSLException;
             String message = t.getMessage() == null ? "" : t.getMessage();
             String lower = message.toLowerCase(Locale.ROOT);
             if (lower.contains("unable to find valid certification path") || lower.contains("path building failed")) {

@@ -41,11 +41,11 @@ public final class SecuredKafka extends KafkaBroker {
         this.files = files;
     }
 
-    /** Starts the broker with a server certificate that {@code ca} signs, or an expired one. */
-    public static SecuredKafka start(PrivateCa ca, boolean expiredCertificate) {
+    /** Starts the broker with a server certificate that {@code ca} signs. */
+    public static SecuredKafka start(PrivateCa ca) {
         try {
             Path files = Files.createTempDirectory("prism-secured-kafka");
-            PrivateCa.Issued server = expiredCertificate ? ca.issueExpired("localhost") : ca.issue("localhost");
+            PrivateCa.Issued server = ca.issue("localhost");
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
                     .setNumBrokerNodes(1)
