@@ -1,10 +1,12 @@
 package com.prism.lts.decode;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import com.prism.lts.config.RegistryAccess;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.deadletter.RejectReason;
 import com.prism.lts.security.TlsFailures;
+import com.prism.lts.security.TlsProbe;
 import org.apache.avro.Schema;
 
 /**
@@ -119,13 +122,32 @@ public final class RegistrySchemaSource implements SchemaSource {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (SSLException e) {
-            throw new TlsRefused(TlsFailures.describe(e, describe(), "prism.schema-registry.ssl.",
-                    access.tls().hasClientCertificate(), Function.identity())
-                    .orElse(describe() + " refused the TLS handshake"));
+            throw tlsRefused(e);
+        } catch (ConnectException | HttpTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            // closed without a word: under TLS 1.3, how a server refuses a client certificate looks to an HTTP client
+            Optional<SSLException> tls = "https".equalsIgnoreCase(baseUrl.getScheme()) ? TlsProbe.failure(
+                    http.sslContext(), baseUrl.getHost(), port(), TIMEOUT)
+                    : Optional.empty();
+            if (tls.isPresent()) {
+                throw tlsRefused(tls.get());
+            }
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking " + describe() + " about " + what, e);
         }
+    }
+
+    private TlsRefused tlsRefused(SSLException e) {
+        return new TlsRefused(TlsFailures.describe(e, describe(), "prism.schema-registry.ssl.",
+                access.tls().hasClientCertificate(), Function.identity())
+                .orElse(describe() + " refused the TLS handshake"));
+    }
+
+    private int port() {
+        return baseUrl.getPort() > 0 ? baseUrl.getPort() : 443;
     }
 
     private String credentialsHint(HttpResponse<String> response) {

@@ -77,6 +77,11 @@ public final class TlsFailures {
                             + " signed by a CA that " + server.replaceFirst(" at .*", "") + " trusts");
                 }
             }
+            if (message.equals(TlsProbe.CLOSED)) {
+                return Optional.of(server + " " + TlsProbe.CLOSED + (withOwnCertificate
+                        ? ": it may not take this client's certificate" : ": if it asks for a client certificate"
+                        + " (mutual TLS), set " + own));
+            }
             if (lower.contains("unrecognized ssl message")) {
                 return Optional.of(server + " does not speak TLS there: check the address and whether this"
                         + " listener takes TLS");
