@@ -37,6 +37,7 @@ import com.prism.lts.observe.ManagementPort;
 import com.prism.lts.observe.RoutesLiveness;
 import com.prism.lts.observe.S3Credentials;
 import com.prism.lts.observe.S3Readiness;
+import com.prism.lts.observe.StopReport;
 import com.prism.lts.upload.AwaitCommit;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
@@ -82,6 +83,7 @@ public final class ArchiveBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
+        SettingsInForce.log(properties);
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
         ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
@@ -134,20 +136,28 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("releasePoll", Poll.release());
         ExecutorService uploadThreads = uploadThreads(context, settings.uploadConcurrency());
         registry.bind("uploadThreads", uploadThreads);
+        // once the routes have stopped, a batch still waiting for the upload route (S3 never answered) waits no more:
+        // left alone, Camel would wait another 10 s before interrupting it, after the stop had been reported done
+        context.addService(new Closing(() -> context.getExecutorServiceManager().shutdownNow(uploadThreads)));
         registry.bind("awaitCommit", new AwaitCommit(dayBatches, uploadThreads));
         registry.bind("archiveKey", new ArchiveKeyExpression(settings.prefix()));
         registry.bind("avroFile", new AvroFileFormat(writer));
         registry.bind("archiveS3", s3);
         registry.bind("archiveFileUploads", fileUploads);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
-        registry.bind("failedAttempt", new FailedAttempt(metrics));
+        FailedAttempt failedAttempt = new FailedAttempt(metrics, settings.bucket());
+        registry.bind("failedAttempt", failedAttempt);
+
         KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
                 Duration.ofMillis(settings.kafkaCheckIntervalMs()),
                 Duration.ofMillis(settings.kafkaUnreachableLogIntervalMs()), Clock.systemUTC());
         context.addService(reachability);
         reachability.start();
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
-        registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
+        S3Readiness s3Readiness = new S3Readiness(s3, settings.bucket());
+        registry.bind("s3Readiness", s3Readiness);
+        context.getManagementStrategy().addEventNotifier(new StopReport(context, dayBatches, metrics, failedAttempt,
+                s3Readiness::problem));
         registry.bind("routesLiveness", new RoutesLiveness());
         registry.bind("existingArchiveFile", new ExistingArchiveFile(s3, settings.bucket(), writer, settings.retry(),
                 storage));

@@ -76,6 +76,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
     private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
     private boolean pausedForUploads;
+    private long pausedSinceNanos;
+    private long nextPauseWarningNanos;
     private long nextCommitNanos = System.nanoTime();
     private long nextCutCommitNanos = System.nanoTime();
     private long commitInFlightSince = -1;
@@ -223,18 +225,31 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         }
     }
 
+    /**
+     * Back-pressure: a pause is the normal path whenever reading outruns S3 (a first run, a catch-up, a graceful
+     * stop), said at INFO; only a pause that lasts is a warning, said every 30 seconds with how long it has lasted.
+     */
     private void pauseWhileUploadsPileUp() {
         int waiting = shared.batches().waitingUploads();
         int max = shared.maxWaitingUploads();
+        long now = System.nanoTime();
         if (waiting >= max) {
             if (!pausedForUploads) {
-                LOG.warn("Pausing Kafka fetches: {} batches are waiting for their upload to S3 (limit {},"
-                        + " prism.upload.max-waiting)", waiting, max);
+                LOG.info("Pausing Kafka fetches: {} batches are waiting for their upload to S3 (limit {},"
+                        + " prism.upload.max-waiting); fetching resumes when half of them are stored", waiting, max);
                 pausedForUploads = true;
+                pausedSinceNanos = now;
+                nextPauseWarningNanos = now + WARN_EVERY_NANOS;
             }
             delegate.pause(delegate.assignment());
+        }
+        if (pausedForUploads && waiting > max / 2 && now - nextPauseWarningNanos >= 0) {
+            LOG.warn("Kafka fetches have been paused for {} s: {} batches still wait for their upload to S3 (limit {});"
+                    + " the upload warnings say why", (now - pausedSinceNanos) / 1_000_000_000, waiting, max);
+            nextPauseWarningNanos = now + WARN_EVERY_NANOS;
         } else if (pausedForUploads && waiting <= max / 2) {
-            LOG.info("Resuming Kafka fetches: {} batches wait for upload", waiting);
+            LOG.info("Resuming Kafka fetches after {} ms paused: {} batches wait for upload",
+                    (now - pausedSinceNanos) / 1_000_000, waiting);
             pausedForUploads = false;
             Set<TopicPartition> resumed = new HashSet<>(delegate.assignment());
             resumed.removeAll(pausedByCamel);

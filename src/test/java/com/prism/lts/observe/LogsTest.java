@@ -59,6 +59,20 @@ class LogsTest {
         assertThat(log).doesNotContain(EmbeddedS3.SECRET_KEY).doesNotContain("registry-Pa55word");
     }
 
+    @Test
+    void the_start_lists_each_prism_setting_in_force_with_where_it_came_from_and_masks_the_secrets() {
+        String log = archiveOneRecord("listed", Map.of("PRISM_FLUSH_SIZE", "100"));
+
+        assertThat(log).contains("Prism LTS settings in force (docs/configuration.md):")
+                .contains("    prism.flush.size = 100 (environment variable PRISM_FLUSH_SIZE)")
+                .contains("    prism.s3.bucket = prism-lts (default)")
+                .contains("    prism.s3.prefix = listed (system property)")
+                .contains("    prism.s3.secret-key = xxxxxx (system property)")
+                .contains("    prism.schema-registry.password = xxxxxx (system property)")
+                .contains("    prism.schema-registry.username = archiver (system property)")
+                .doesNotContain(EmbeddedS3.SECRET_KEY).doesNotContain("registry-Pa55word");
+    }
+
     /** Runs the archiver in its own JVM until it committed one record of {@code topic}; returns its log. */
     private static String archiveOneRecord(String topic, Map<String, String> environment) {
         EmbeddedKafka kafka = TESTBED.kafka();

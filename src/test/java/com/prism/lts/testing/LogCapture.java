@@ -25,6 +25,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         return capture((Logger) LogManager.getLogger(loggerOf));
     }
 
+    /** The lines of the logger of a class the test cannot name (one its package keeps to itself). */
+    public static LogCapture of(String loggerName) {
+        return capture((Logger) LogManager.getLogger(loggerName));
+    }
+
     /** Every line of every logger of this JVM, with the messages of any exception logged with it. */
     public static LogCapture all() {
         return capture((Logger) LogManager.getRootLogger());
