@@ -203,6 +203,15 @@ public record ArchiveSettings(
             this.shownAs = shownAs;
         }
 
+        /** Some settings read alone, as a tool reads them: {@code read} reads them, and what is wrong is thrown. */
+        static <T> T readAlone(Function<String, Optional<String>> lookup, Function<String, String> shownAs,
+                Function<Reader, T> read) {
+            Reader r = new Reader(lookup, shownAs);
+            T settings = read.apply(r);
+            r.failIfProblems();
+            return settings;
+        }
+
         Optional<String> optional(String name) {
             return lookup.apply(name).map(String::trim).filter(v -> !v.isEmpty());
         }

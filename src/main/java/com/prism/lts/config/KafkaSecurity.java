@@ -41,10 +41,7 @@ public record KafkaSecurity(
      * value, if it has one, and {@code shownAs} names a setting in messages as the user gave it (an option).
      */
     public static KafkaSecurity from(Function<String, Optional<String>> lookup, Function<String, String> shownAs) {
-        ArchiveSettings.Reader r = new ArchiveSettings.Reader(lookup, shownAs);
-        KafkaSecurity security = read(r);
-        r.failIfProblems();
-        return security;
+        return ArchiveSettings.Reader.readAlone(lookup, shownAs, KafkaSecurity::read);
     }
 
     static KafkaSecurity read(ArchiveSettings.Reader r) {

@@ -24,10 +24,7 @@ public record RegistryAccess(
 
     /** Reads the registry's access settings alone, as the tools do (see {@link KafkaSecurity#from}). */
     public static RegistryAccess from(Function<String, Optional<String>> lookup, Function<String, String> shownAs) {
-        ArchiveSettings.Reader r = new ArchiveSettings.Reader(lookup, shownAs);
-        RegistryAccess access = read(r);
-        r.failIfProblems();
-        return access;
+        return ArchiveSettings.Reader.readAlone(lookup, shownAs, RegistryAccess::read);
     }
 
     static RegistryAccess read(ArchiveSettings.Reader r) {

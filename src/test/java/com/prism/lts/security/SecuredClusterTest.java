@@ -23,6 +23,7 @@ import com.prism.lts.testing.ArchiveProcess;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.LogCapture;
+import com.prism.lts.testing.Management;
 import com.prism.lts.testing.PrivateCa;
 import com.prism.lts.testing.RegistryStandIn;
 import com.prism.lts.testing.RunningArchive;
@@ -81,7 +82,7 @@ class SecuredClusterTest {
     }
 
     @Test
-    void over_sasl_scram_the_archiver_archives_and_dead_letters_with_a_registry_over_https_and_logs_no_secret() {
+    void over_sasl_scram_the_archiver_archives_and_dead_letters_with_a_registry_over_https_and_shows_no_secret() {
         String topic = "scram";
         kafka.createTopic(topic, 2);
         List<GenericRecord> sent = sendEvents(topic, 20);
@@ -89,10 +90,16 @@ class SecuredClusterTest {
             Events.send(producer, topic, 1, null, "not avro".getBytes(StandardCharsets.UTF_8));
         }
         Map<String, String> settings = saslSettings(topic, PASSWORD);
+        Management management = new Management(Management.freePort());
+        settings.put("camel.management.port", Integer.toString(management.port()));
 
         try (LogCapture log = LogCapture.all(); RunningArchive archive = RunningArchive.start(settings)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> kafka.committed(settings.get("prism.kafka.group-id"),
                     topic).equals(kafka.endOffsets(topic)));
+            assertThat(management.status("/observe/health/ready")).isEqualTo(200);
+            assertThat(management.get("/observe/metrics").body() + management.get("/observe/health").body())
+                    .contains("prism_records_archived_total").doesNotContain(PASSWORD)
+                    .doesNotContain(REGISTRY_PASSWORD);
 
             assertThat(ArchiveContents.read(s3, BUCKET, topic + "/").records())
                     .extracting(ArchiveContents.Archived::event).containsExactlyInAnyOrderElementsOf(sent);
