@@ -1,6 +1,7 @@
 package com.prism.lts.security;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,10 +33,18 @@ public final class TlsProbe {
             socket.setSSLParameters(parameters);
             socket.setSoTimeout((int) timeout.toMillis());
             socket.startHandshake();
-            socket.getOutputStream().write(("HEAD / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            return socket.getInputStream().read() < 0 ? Optional.of(new SSLException(CLOSED)) : Optional.empty();
+            try {
+                socket.getOutputStream().write(("HEAD / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                return socket.getInputStream().read() < 0 ? Optional.of(new SSLException(CLOSED)) : Optional.empty();
+            } catch (SSLException e) {
+                return Optional.of(e);
+            } catch (SocketTimeoutException slow) {
+                return Optional.empty();
+            } catch (IOException closedOrReset) {
+                return Optional.of(new SSLException(CLOSED));
+            }
         } catch (SSLException e) {
             return Optional.of(e);
         } catch (IOException e) {
