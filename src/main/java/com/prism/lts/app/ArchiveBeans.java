@@ -147,7 +147,6 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
         FailedAttempt failedAttempt = new FailedAttempt(metrics, settings.bucket());
         registry.bind("failedAttempt", failedAttempt);
-
         KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
                 Duration.ofMillis(settings.kafkaCheckIntervalMs()),
                 Duration.ofMillis(settings.kafkaUnreachableLogIntervalMs()), Clock.systemUTC());

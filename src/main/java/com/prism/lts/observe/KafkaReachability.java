@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the brokers, when the archive starts and then at {@code prism.kafka.check-interval-ms}, whether any of them
  * answers and lets this replica in, with the Kafka client options of the archive's consumers (security included).
- * When none does it says so in Prism's words, once, then again
- * at {@code prism.kafka.unreachable-log-interval-ms} with how long it has lasted, and once more when Kafka is back;
- * readiness stays down meanwhile ({@link KafkaReadiness}). The Kafka client's own warnings, one per connection attempt
+ * When none does it says so in Prism's words, once, then again at {@code prism.kafka.unreachable-log-interval-ms} with
+ * how long it has lasted, and once more when Kafka is back; readiness stays down meanwhile ({@link KafkaReadiness}). The Kafka client's own warnings, one per connection attempt
  * several times a second, are left out of the log ({@code log4j2.properties}).
  */
 public final class KafkaReachability extends ServiceSupport implements CamelContextAware {
@@ -129,7 +128,9 @@ public final class KafkaReachability extends ServiceSupport implements CamelCont
                     return Optional.empty();
                 }
             }
-            return Optional.of(KafkaAccess.ask(client, properties, checkInterval, Function.identity()));
+            KafkaAccess.Answer answer = KafkaAccess.ask(client, properties, checkInterval, Function.identity());
+            // interrupted: stopping, which is no news about Kafka
+            return Thread.currentThread().isInterrupted() ? Optional.empty() : Optional.of(answer);
         } catch (KafkaException e) {
             // the client could not even be made, e.g. no bootstrap server name resolves: try again next time
             unanswered(e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
