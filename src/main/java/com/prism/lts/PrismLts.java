@@ -17,6 +17,7 @@ import com.prism.lts.demo.SendCommand;
 import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
 import com.prism.lts.observe.LogFormat;
+import com.prism.lts.observe.StopReport;
 import com.prism.lts.restore.RestoreCommand;
 import org.apache.camel.main.Main;
 import org.apache.camel.util.ObjectHelper;
@@ -74,6 +75,7 @@ public final class PrismLts implements Runnable {
     static final class Run implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
+            StopReport.hearSignals();
             Main main = ArchiveApplication.create(Map.of());
             main.run();
             return main.getExitCode();

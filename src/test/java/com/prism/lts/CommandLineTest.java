@@ -106,9 +106,9 @@ class CommandLineTest {
                     + ToolRun.unusedPort(), "--path-style", "--access-key", "a", "--secret-key", "b");
 
             assertThat(audit.exitCode()).isEqualTo(1);
-            assertThat(audit.err()).isEqualTo("prism-lts: Kafka did not answer at " + address + " within 8 seconds:"
-                    + " a server accepts connections there, but no Kafka broker answered (check --bootstrap-servers,"
-                    + " and the listener's security protocol)\n");
+            assertThat(audit.err()).isEqualTo("prism-lts: Kafka did not answer at " + address + " in time: a server"
+                    + " accepts connections there, but no Kafka broker answered (check --bootstrap-servers, and that"
+                    + " its listener speaks PLAINTEXT, --security-protocol)\n");
             assertThat(accepted).isNotEmpty();
             for (Socket socket : accepted) {
                 socket.close();

@@ -81,6 +81,23 @@ class StartupTest {
     }
 
     @Test
+    void wrong_s3_credentials_stop_the_start_with_exit_code_2_naming_the_credential_settings() {
+        try (EmbeddedS3 s3 = EmbeddedS3.start()) {
+            s3.createBucket("prism-lts");
+            Map<String, String> settings = new HashMap<>(s3.settings());
+            settings.put("prism.schema-directory", schemas.toString());
+            settings.put("camel.management.port", "0");
+            ArchiveProcess archive = ArchiveProcess.start(List.of("-Xmx256m"), settings,
+                    Map.of("PRISM_S3_SECRET_KEY", "wrong-S3cret"), Path.of("target", "startup-refused-test.log"));
+
+            assertThat(archive.awaitExit()).isEqualTo(2);
+            assertThat(archive.log()).contains("S3 at " + s3.endpoint() + " refused the credentials for bucket"
+                    + " prism-lts (HTTP 403 SignatureDoesNotMatch): check prism.s3.access-key and prism.s3.secret-key")
+                    .doesNotContain("going on").doesNotContain("\tat ").doesNotContain("wrong-S3cret");
+        }
+    }
+
+    @Test
     void a_bucket_that_does_not_exist_stops_the_start_naming_prism_s3_bucket() {
         try (EmbeddedS3 s3 = EmbeddedS3.start()) {
             Map<String, String> settings = new HashMap<>(s3.settings());

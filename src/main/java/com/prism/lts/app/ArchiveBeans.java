@@ -1,8 +1,10 @@
 package com.prism.lts.app;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +39,7 @@ import com.prism.lts.observe.ManagementPort;
 import com.prism.lts.observe.RoutesLiveness;
 import com.prism.lts.observe.S3Credentials;
 import com.prism.lts.observe.S3Readiness;
+import com.prism.lts.observe.StopReport;
 import com.prism.lts.upload.AwaitCommit;
 import com.prism.lts.upload.BatchUploaded;
 import com.prism.lts.upload.BucketCheck;
@@ -52,6 +55,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
@@ -82,9 +86,14 @@ public final class ArchiveBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
+        SettingsInForce.log(properties);
         ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
         ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
+        // every Kafka client of the routes (the archive's consumers, the dead-letter producer) and the reachability
+        // checks take the component's options: the security settings go there, over any camel.component.kafka.* one
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties()
+                .putAll(settings.kafkaSecurity().clientProperties());
 
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
@@ -131,19 +140,27 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("releasePoll", Poll.release());
         ExecutorService uploadThreads = uploadThreads(context, settings.uploadConcurrency());
         registry.bind("uploadThreads", uploadThreads);
+        // once the routes have stopped, a batch still waiting for the upload route (S3 never answered) waits no more:
+        // left alone, Camel would wait another 10 s before interrupting it, after the stop had been reported done
+        context.addService(new Closing(() -> context.getExecutorServiceManager().shutdownNow(uploadThreads)));
         registry.bind("awaitCommit", new AwaitCommit(dayBatches, uploadThreads));
         registry.bind("archiveKey", new ArchiveKeyExpression(settings.prefix()));
         registry.bind("avroFile", new AvroFileFormat(writer));
         registry.bind("archiveS3", s3);
         registry.bind("archiveFileUploads", fileUploads);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
-        registry.bind("failedAttempt", new FailedAttempt(metrics));
+        FailedAttempt failedAttempt = new FailedAttempt(metrics, settings.bucket());
+        registry.bind("failedAttempt", failedAttempt);
         KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
                 Duration.ofMillis(settings.kafkaCheckIntervalMs()),
                 Duration.ofMillis(settings.kafkaUnreachableLogIntervalMs()), Clock.systemUTC());
         context.addService(reachability);
+        reachability.start();
         registry.bind("kafkaReadiness", new KafkaReadiness(consumers::joined, reachability));
-        registry.bind("s3Readiness", new S3Readiness(s3, settings.bucket()));
+        S3Readiness s3Readiness = new S3Readiness(s3, settings.bucket());
+        registry.bind("s3Readiness", s3Readiness);
+        context.getManagementStrategy().addEventNotifier(new StopReport(context, dayBatches, metrics, failedAttempt,
+                s3Readiness::problem));
         registry.bind("routesLiveness", new RoutesLiveness());
         registry.bind("existingArchiveFile", new ExistingArchiveFile(new S3ArchiveStore(s3, settings.bucket(), storage),
                 settings.bucket(), writer, settings.retry()));
@@ -166,8 +183,7 @@ public final class ArchiveBeans implements CamelConfiguration {
 
     private static EventDecoder decoder(ArchiveSettings settings, MetricDate metricDate, CamelContext context) {
         if (ArchiveSettings.CONFLUENT_DECODER.equals(settings.decoder())) {
-            SchemaSource schemas = settings.registryUrl().<SchemaSource>map(url -> new RegistrySchemaSource(url,
-                    settings.registryUsername(), settings.registryPassword()))
+            SchemaSource schemas = settings.registryUrl().<SchemaSource>map(url -> registry(url, settings))
                     .orElseGet(() -> new DirectorySchemaSource(settings.schemaDirectory().orElseThrow()));
             return new ConfluentAvroDecoder(schemas, metricDate);
         }
@@ -176,7 +192,7 @@ public final class ArchiveBeans implements CamelConfiguration {
             deserializer = (Deserializer<?>) context.getClassResolver().resolveMandatoryClass(settings.decoder())
                     .getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new InvalidSettingsException(java.util.List.of("prism.decoder must be 'confluent' or the class name"
+            throw new InvalidSettingsException(List.of("prism.decoder must be 'confluent' or the class name"
                     + " of a Kafka Deserializer with a public no-argument constructor, but is '" + settings.decoder()
                     + "': " + e));
         }
@@ -185,6 +201,15 @@ public final class ArchiveBeans implements CamelConfiguration {
         config.forEach((k, v) -> configs.put(k.toString().substring(DECODER_CONFIG_PREFIX.length()), v));
         deserializer.configure(configs, false);
         return new KafkaDeserializerDecoder(deserializer);
+    }
+
+    /** The registry, once it has let the archiver in: refused credentials or certificates stop the start. */
+    private static RegistrySchemaSource registry(URI url, ArchiveSettings settings) {
+        RegistrySchemaSource registry = new RegistrySchemaSource(url, settings.registryAccess());
+        registry.refusal().ifPresent(refusal -> {
+            throw new InvalidSettingsException(List.of(refusal));
+        });
+        return registry;
     }
 
     /**

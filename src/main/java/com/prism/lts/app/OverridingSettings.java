@@ -14,13 +14,16 @@ import org.apache.camel.util.OrderedLocationProperties;
  */
 final class OverridingSettings implements LoadablePropertiesSource, Ordered {
 
+    static final String SYSTEM = "SYS";
+    static final String ENVIRONMENT = "ENV";
+
     private final OrderedLocationProperties settings = new OrderedLocationProperties();
 
     OverridingSettings(Properties systemProperties, Properties fromEnvironment) {
         systemProperties.stringPropertyNames().stream().filter(OverridingSettings::isSetting)
-                .forEach(name -> settings.put("SYS", name, systemProperties.getProperty(name)));
+                .forEach(name -> settings.put(SYSTEM, name, systemProperties.getProperty(name)));
         fromEnvironment.stringPropertyNames()
-                .forEach(name -> settings.put("ENV", name, fromEnvironment.getProperty(name)));
+                .forEach(name -> settings.put(ENVIRONMENT, name, fromEnvironment.getProperty(name)));
     }
 
     private static boolean isSetting(String name) {

@@ -24,6 +24,7 @@ import com.prism.lts.demo.KafkaTarget;
 import com.prism.lts.inspect.ArchiveBucket;
 import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
+import com.prism.lts.security.KafkaClientOptions;
 import com.prism.lts.write.ArchiveKey;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,6 +78,9 @@ public final class AuditCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    KafkaClientOptions kafkaClient;
+
+    @Mixin
     S3Options s3;
 
     private PrintWriter err;
@@ -89,7 +93,7 @@ public final class AuditCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         boolean complete = true;
         try (S3Client client = s3.client();
-                KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers);
+                KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers, kafkaClient);
                 KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(),
                         kafka.consumer(KafkaLog.readerSettings()))) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());

@@ -57,6 +57,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private static final Duration WHILE_COMMITTING = Duration.ofMillis(5);
     /** How long a poll waits while fetching is paused for uploads: to resume soon after they are done. */
     private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
+    /** How often a pause that lasts is said again. */
+    private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
     /** How often the ids of the topics read are checked: a topic deleted and created again is noticed this soon. */
     private static final long TOPIC_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
@@ -71,6 +73,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
     private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
     private boolean pausedForUploads;
+    private long pausedSinceNanos;
+    private long nextPauseWarningNanos;
     private volatile boolean joined;
 
     ArchivingConsumer(Consumer<Object, Object> delegate, ArchivingConsumerFactory shared, TopicIds topicIds) {
@@ -226,18 +230,31 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         }
     }
 
+    /**
+     * Back-pressure: a pause is the normal path whenever reading outruns S3 (a first run, a catch-up, a graceful
+     * stop), said at INFO; only a pause that lasts is a warning, said every 30 seconds with how long it has lasted.
+     */
     private void pauseWhileUploadsPileUp() {
         int waiting = shared.batches().waitingUploads();
         int max = shared.maxWaitingUploads();
+        long now = System.nanoTime();
         if (waiting >= max) {
             if (!pausedForUploads) {
-                LOG.warn("Pausing Kafka fetches: {} batches are waiting for their upload to S3 (limit {},"
-                        + " prism.upload.max-waiting)", waiting, max);
+                LOG.info("Pausing Kafka fetches: {} batches are waiting for their upload to S3 (limit {},"
+                        + " prism.upload.max-waiting); fetching resumes when half of them are stored", waiting, max);
                 pausedForUploads = true;
+                pausedSinceNanos = now;
+                nextPauseWarningNanos = now + WARN_EVERY_NANOS;
             }
             delegate.pause(delegate.assignment());
+        }
+        if (pausedForUploads && waiting > max / 2 && now - nextPauseWarningNanos >= 0) {
+            LOG.warn("Kafka fetches have been paused for {} s: {} batches still wait for their upload to S3 (limit {});"
+                    + " the upload warnings say why", (now - pausedSinceNanos) / 1_000_000_000, waiting, max);
+            nextPauseWarningNanos = now + WARN_EVERY_NANOS;
         } else if (pausedForUploads && waiting <= max / 2) {
-            LOG.info("Resuming Kafka fetches: {} batches wait for upload", waiting);
+            LOG.info("Resuming Kafka fetches after {} ms paused: {} batches wait for upload",
+                    (now - pausedSinceNanos) / 1_000_000, waiting);
             pausedForUploads = false;
             Set<TopicPartition> resumed = new HashSet<>(delegate.assignment());
             resumed.removeAll(pausedByCamel);

@@ -2,6 +2,7 @@ package com.prism.lts.config;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -30,10 +31,10 @@ public record ArchiveSettings(
         Optional<String> groupInstanceId,
         int consumers,
         int maxPollRecords,
+        KafkaSecurity kafkaSecurity,
         String decoder,
         Optional<URI> registryUrl,
-        Optional<String> registryUsername,
-        Optional<String> registryPassword,
+        RegistryAccess registryAccess,
         Optional<Path> schemaDirectory,
         String metricDateField,
         ZoneId metricDateZone,
@@ -93,10 +94,10 @@ public record ArchiveSettings(
                 r.optional("prism.kafka.group-instance-id"),
                 r.positiveInt("prism.kafka.consumers"),
                 r.positiveInt("prism.kafka.max-poll-records"),
+                KafkaSecurity.read(r),
                 r.required("prism.decoder"),
                 r.optional("prism.schema-registry.url").map(v -> r.uri("prism.schema-registry.url", v)),
-                r.optional("prism.schema-registry.username"),
-                r.optional("prism.schema-registry.password"),
+                RegistryAccess.read(r),
                 r.optional("prism.schema-directory").map(Path::of),
                 r.required("prism.metric-date.field"),
                 r.zone("prism.metric-date.zone"),
@@ -137,9 +138,6 @@ public record ArchiveSettings(
         if (CONFLUENT_DECODER.equals(decoder) && registryUrl.isEmpty() && schemaDirectory.isEmpty()) {
             r.problem("prism.schema-registry.url", "or prism.schema-directory must be set: the confluent decoder"
                     + " needs somewhere to look up writer schemas");
-        }
-        if (registryUsername.isPresent() != registryPassword.isPresent()) {
-            r.problem("prism.schema-registry.username", "and prism.schema-registry.password must be set together");
         }
         if (accessKey.isPresent() != secretKey.isPresent()) {
             r.problem("prism.s3.access-key", "and prism.s3.secret-key must be set together");
@@ -189,12 +187,29 @@ public record ArchiveSettings(
         return deadLetterTopic.replace("{topic}", topic);
     }
 
-    private static final class Reader {
+    /** Reads settings and gathers what is wrong with them, to be said all at once. */
+    static final class Reader {
         private final Function<String, Optional<String>> lookup;
+        private final Function<String, String> shownAs;
         private final List<String> problems = new ArrayList<>();
 
         Reader(Function<String, Optional<String>> lookup) {
+            this(lookup, Function.identity());
+        }
+
+        /** {@code shownAs} names a setting in messages as the user gave it, such as a tool's option. */
+        Reader(Function<String, Optional<String>> lookup, Function<String, String> shownAs) {
             this.lookup = lookup;
+            this.shownAs = shownAs;
+        }
+
+        /** Some settings read alone, as a tool reads them: {@code read} reads them, and what is wrong is thrown. */
+        static <T> T readAlone(Function<String, Optional<String>> lookup, Function<String, String> shownAs,
+                Function<Reader, T> read) {
+            Reader r = new Reader(lookup, shownAs);
+            T settings = read.apply(r);
+            r.failIfProblems();
+            return settings;
         }
 
         Optional<String> optional(String name) {
@@ -316,8 +331,33 @@ public record ArchiveSettings(
             }
         }
 
+        /** A file that must be readable. */
+        Optional<Path> readablePath(String name) {
+            Optional<Path> path = optional(name).map(Path::of);
+            path.filter(file -> !Files.isReadable(file) || Files.isDirectory(file)).ifPresent(file -> problem(name,
+                    "names " + file.toAbsolutePath() + ", which is not a file that can be read"));
+            return path;
+        }
+
+        /** One of {@code allowed}, written in upper case. */
+        String upperOneOf(String name, List<String> allowed) {
+            String value = required(name).toUpperCase(Locale.ROOT);
+            if (!value.isEmpty() && !allowed.contains(value)) {
+                problem(name, "must be one of " + String.join(", ", allowed) + ", but is '" + value + "'");
+            }
+            return value;
+        }
+
+        String shown(String name) {
+            return shownAs.apply(name);
+        }
+
+        int problemCount() {
+            return problems.size();
+        }
+
         void problem(String name, String what) {
-            problems.add(name + " " + what);
+            problems.add(shown(name) + " " + what);
         }
 
         void failIfProblems() {

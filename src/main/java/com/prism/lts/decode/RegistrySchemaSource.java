@@ -1,19 +1,26 @@
 package com.prism.lts.decode;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.prism.lts.config.RegistryAccess;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.deadletter.RejectReason;
+import com.prism.lts.security.TlsFailures;
+import com.prism.lts.security.TlsProbe;
 import org.apache.avro.Schema;
 
 /**
@@ -28,15 +35,19 @@ public final class RegistrySchemaSource implements SchemaSource {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final URI baseUrl;
+    private final RegistryAccess access;
     private final Optional<String> authorization;
     private final HttpClient http;
 
-    public RegistrySchemaSource(URI baseUrl, Optional<String> username, Optional<String> password) {
+    /** {@code access}: the credentials to show and, over https, whom to trust and the client certificate. */
+    public RegistrySchemaSource(URI baseUrl, RegistryAccess access) {
         String base = baseUrl.toString();
         this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
-        this.authorization = username.map(user -> "Basic " + Base64.getEncoder().encodeToString(
-                (user + ":" + password.orElse("")).getBytes(StandardCharsets.UTF_8)));
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.access = access;
+        this.authorization = access.authorization();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        access.sslContext().ifPresent(http::sslContext);
+        this.http = http.build();
     }
 
     @Override
@@ -88,22 +99,73 @@ public final class RegistrySchemaSource implements SchemaSource {
         return request;
     }
 
+    /**
+     * Why the registry does not let this client in, if it does not: refused credentials, or a TLS handshake that
+     * failed (an unknown CA, an expired or missing certificate). A registry that does not answer is no refusal: that
+     * is a fault, retried.
+     */
+    public Optional<String> refusal() {
+        try {
+            HttpResponse<String> response = send(request("schemas/types").GET(), "its schema types");
+            return response.statusCode() == 401 || response.statusCode() == 403
+                    ? Optional.of(describe() + " refused the credentials (HTTP " + response.statusCode() + ")"
+                            + credentialsHint(response))
+                    : Optional.empty();
+        } catch (TlsRefused e) {
+            return Optional.of(e.getMessage());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request, String what) throws IOException {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (SSLException e) {
+            throw tlsRefused(e);
+        } catch (ConnectException | HttpTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            // closed without a word: under TLS 1.3, how a server refuses a client certificate looks to an HTTP client
+            Optional<SSLException> tls = "https".equalsIgnoreCase(baseUrl.getScheme()) ? TlsProbe.failure(
+                    http.sslContext(), baseUrl.getHost(), port(), TIMEOUT)
+                    : Optional.empty();
+            if (tls.isPresent()) {
+                throw tlsRefused(tls.get());
+            }
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while asking " + describe() + " about " + what, e);
         }
     }
 
-    private static String credentialsHint(HttpResponse<String> response) {
+    private TlsRefused tlsRefused(SSLException e) {
+        return new TlsRefused(TlsFailures.describe(e, describe(), "prism.schema-registry.ssl.",
+                access.tls().hasClientCertificate(), Function.identity())
+                .orElse(describe() + " refused the TLS handshake"));
+    }
+
+    private int port() {
+        return baseUrl.getPort() > 0 ? baseUrl.getPort() : 443;
+    }
+
+    private String credentialsHint(HttpResponse<String> response) {
         return response.statusCode() == 401 || response.statusCode() == 403
-                ? ": check prism.schema-registry.username and prism.schema-registry.password" : "";
+                ? ": check " + access.credentialSettings() : "";
     }
 
     @Override
     public String describe() {
         return "schema registry " + baseUrl;
+    }
+
+    /** The registry's TLS handshake failed; the message says why in one sentence. */
+    private static final class TlsRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TlsRefused(String message) {
+            super(message);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 import com.prism.lts.ToolFailure;
+import com.prism.lts.security.KafkaAccess;
+import com.prism.lts.security.KafkaClientOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,10 +28,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The Kafka cluster that {@code send}, {@code audit} and {@code restore} talk to. Its address is tried first with a
- * plain TCP connection, then asked for its brokers within {@value #FIRST_ANSWER_SECONDS} seconds: Kafka's clients
- * retry an unreachable broker for a minute, or one that accepts connections and never answers (a wrong port, a
- * firewall), and then report a timeout that does not say why.
+ * The Kafka cluster that {@code send}, {@code audit} and {@code restore} talk to, with the client security of their
+ * {@link KafkaClientOptions}. Its address is tried first with a plain TCP connection: Kafka's clients retry an
+ * unreachable broker for a minute and then report a timeout that does not say why. Then Kafka is asked once, within
+ * {@value #FIRST_ANSWER_SECONDS} seconds, whether it lets this client in, so that a server that accepts connections and
+ * never answers (a wrong port, a firewall), refused credentials or certificates are said in one sentence before
+ * anything else.
  */
 public final class KafkaTarget implements AutoCloseable {
 
@@ -38,52 +42,45 @@ public final class KafkaTarget implements AutoCloseable {
     private static final int ANSWER_TIMEOUT_MS = 15_000;
 
     private final String bootstrapServers;
+    private final Map<String, Object> client;
     private final Admin admin;
 
-    private KafkaTarget(String bootstrapServers) {
+    private KafkaTarget(String bootstrapServers, Map<String, Object> client) {
         this.bootstrapServers = bootstrapServers;
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS));
+        this.client = Map.copyOf(client);
+        Map<String, Object> admin = new HashMap<>(client);
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS);
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS);
+        this.admin = Admin.create(admin);
     }
 
-    /** @throws ToolFailure when none of the bootstrap servers accepts a connection, or Kafka does not answer */
-    public static KafkaTarget connect(String bootstrapServers) {
+    /**
+     * @throws ToolFailure when none of the bootstrap servers accepts a connection, or Kafka does not answer or let this
+     *                     client in
+     */
+    public static KafkaTarget connect(String bootstrapServers, KafkaClientOptions options) {
         String unreachable = null;
         for (String server : bootstrapServers.split(",")) {
             try (Socket socket = new Socket()) {
                 socket.connect(address(server.trim(), bootstrapServers), CONNECT_TIMEOUT_MS);
+                unreachable = null;
+                break;
             } catch (IOException e) {
                 unreachable = server.trim() + " (" + (e instanceof UnknownHostException ? "unknown host"
                         : e.getMessage()) + ")";
-                continue;
-            }
-            KafkaTarget target = new KafkaTarget(bootstrapServers);
-            try {
-                target.firstAnswer();
-                return target;
-            } catch (RuntimeException e) {
-                target.close();
-                throw e;
             }
         }
-        throw new ToolFailure("cannot reach Kafka at " + unreachable);
-    }
-
-    /** Asks Kafka for its brokers, for a sentence of ours when it does not answer. */
-    private void firstAnswer() {
-        try {
-            await(admin.describeCluster(new DescribeClusterOptions().timeoutMs(FIRST_ANSWER_SECONDS * 1000))
-                    .nodes());
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TimeoutException) {
-                throw new ToolFailure("Kafka did not answer at " + bootstrapServers + " within "
-                        + FIRST_ANSWER_SECONDS + " seconds: a server accepts connections there, but no Kafka broker"
-                        + " answered (check --bootstrap-servers, and the listener's security protocol)");
-            }
-            throw failure(e);
+        if (unreachable != null) {
+            throw new ToolFailure("cannot reach Kafka at " + unreachable);
         }
+        KafkaTarget target = new KafkaTarget(bootstrapServers, options.client(bootstrapServers));
+        KafkaAccess.Answer answer = KafkaAccess.ask(target.admin, target.client,
+                Duration.ofSeconds(FIRST_ANSWER_SECONDS), options::shownAs);
+        if (!answer.letIn()) {
+            target.close();
+            throw new ToolFailure(answer.said());
+        }
+        return target;
     }
 
     static InetSocketAddress address(String server, String all) {
@@ -162,8 +159,8 @@ public final class KafkaTarget implements AutoCloseable {
 
     /** A producer of byte arrays that waits for every replica, with {@code overrides}. */
     public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> config = new HashMap<>(client);
+        config.putAll(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, ANSWER_TIMEOUT_MS,
@@ -175,11 +172,11 @@ public final class KafkaTarget implements AutoCloseable {
 
     /** A consumer of byte arrays that commits nothing by itself, with {@code overrides}. */
     public KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        Map<String, Object> config = new HashMap<>(client);
+        config.putAll(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         config.putAll(overrides);
         return new KafkaConsumer<>(config);
     }

@@ -8,13 +8,16 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.prism.lts.ToolFailure;
+import com.prism.lts.config.RegistryAccess;
 import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.decode.DirectorySchemaSource;
 import com.prism.lts.decode.RegistrySchemaSource;
+import com.prism.lts.security.KafkaClientOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +41,9 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = {"-b", "--bootstrap-servers"}, descriptionKey = "prism.kafka.bootstrap-servers",
             paramLabel = "HOST:PORT[,HOST:PORT...]", description = "Kafka to send to (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Mixin
+    KafkaClientOptions kafkaClient;
 
     @Mixin
     TrafficOptions trafficOptions;
@@ -71,7 +77,7 @@ public final class SendCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Traffic traffic = trafficOptions.traffic();
         PrintWriter out = spec.commandLine().getOut();
-        try (KafkaTarget kafka = KafkaTarget.connect(bootstrapServers)) {
+        try (KafkaTarget kafka = KafkaTarget.connect(bootstrapServers, kafkaClient)) {
             kafka.requirePartitions(traffic.topic(), traffic.partitions());
             Schema schema = publishSchema(traffic.topic());
             out.printf(Locale.ROOT, "Sending %,d events to %s at %s...%n", traffic.count(), traffic.topic(),
@@ -92,8 +98,7 @@ public final class SendCommand implements Callable<Integer> {
 
     private Schema publishSchema(String topic) {
         if (registry != null) {
-            RegistrySchemaSource source = new RegistrySchemaSource(registry, Optional.ofNullable(registryUsername),
-                    Optional.ofNullable(registryPassword));
+            RegistrySchemaSource source = new RegistrySchemaSource(registry, registryAccess());
             String subject = topic + "-value";
             try {
                 return new Schema(source.register(subject, DemoEvents.SCHEMA),
@@ -114,6 +119,21 @@ public final class SendCommand implements Callable<Integer> {
             throw new ToolFailure("cannot write the schema to " + schemaDir + ": " + e.getMessage());
         }
         return new Schema(schemaId, "written to " + schemaDir.resolve(schemaId + ".avsc"));
+    }
+
+    /**
+     * The registry's credentials from the options; its TLS files and bearer token from the archiver's settings
+     * ({@code prism.schema-registry.*}, as environment variables or in {@code config/application.properties}).
+     */
+    private RegistryAccess registryAccess() {
+        SettingDefaults settings = new SettingDefaults();
+        Map<String, String> options = Map.of("prism.schema-registry.username", "--registry-username",
+                "prism.schema-registry.password", "--registry-password");
+        return RegistryAccess.from(setting -> switch (setting) {
+            case "prism.schema-registry.username" -> Optional.ofNullable(registryUsername);
+            case "prism.schema-registry.password" -> Optional.ofNullable(registryPassword);
+            default -> settings.value(setting);
+        }, setting -> options.getOrDefault(setting, setting));
     }
 
     static String progress(long sent, long total) {

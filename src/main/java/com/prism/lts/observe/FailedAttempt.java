@@ -1,5 +1,7 @@
 package com.prism.lts.observe;
 
+import java.util.Optional;
+
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.upload.BatchUploaded;
@@ -20,9 +22,17 @@ public final class FailedAttempt implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(FailedAttempt.class);
 
     private final ArchiveMetrics metrics;
+    private final String bucket;
+    private volatile String lastUploadFailure;
 
-    public FailedAttempt(ArchiveMetrics metrics) {
+    public FailedAttempt(ArchiveMetrics metrics, String bucket) {
         this.metrics = metrics;
+        this.bucket = bucket;
+    }
+
+    /** Why the last failed upload failed, if one has failed. */
+    public Optional<String> lastUploadFailure() {
+        return Optional.ofNullable(lastUploadFailure);
     }
 
     @Override
@@ -33,12 +43,14 @@ public final class FailedAttempt implements Processor {
         }
         String cause = failure == null ? "unknown"
                 : S3Credentials.isMissing(failure) ? S3Credentials.said()
-                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+                : S3Credentials.refused(failure, bucket).orElse(failure.getClass().getSimpleName() + ": "
+                        + failure.getMessage());
         // Camel counts this failure before it calls us: the first failure is counter 1
         int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 1, Integer.class);
         ArchiveBatch batch = exchange.getProperty(BatchUploaded.BATCH, ArchiveBatch.class);
         if (batch != null) {
             metrics.uploadFailed();
+            lastUploadFailure = cause;
             LOG.warn("Upload of {} ({}) failed, attempt {}; will retry: {}",
                     exchange.getMessage().getHeader(AWS2S3Constants.KEY), batch, attempt, cause);
         } else {

@@ -2,6 +2,7 @@ package com.prism.lts.observe;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -30,13 +31,21 @@ public final class S3Readiness extends AbstractHealthCheck {
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         builder.detail("bucket", bucket);
+        problem().ifPresentOrElse(problem -> {
+            builder.message(problem);
+            builder.down();
+        }, builder::up);
+    }
+
+    /** Why the bucket cannot be used now, if it cannot. */
+    public Optional<String> problem() {
         try {
             s3.headBucket(b -> b.bucket(bucket).overrideConfiguration(c -> c.apiCallTimeout(PROBE_TIMEOUT)));
-            builder.up();
+            return Optional.empty();
         } catch (SdkException e) {
-            builder.message(S3Credentials.isMissing(e) ? S3Credentials.said()
-                    : "bucket " + bucket + " cannot be reached: " + e.getMessage());
-            builder.down();
+            return Optional.of(S3Credentials.isMissing(e) ? S3Credentials.said()
+                    : S3Credentials.refused(e, bucket).orElse("bucket " + bucket + " cannot be reached: "
+                            + e.getMessage()));
         }
     }
 }

@@ -28,6 +28,7 @@ import com.prism.lts.inspect.ArchiveBucket;
 import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
 import com.prism.lts.restore.PartitionRestore.ArchiveFile;
+import com.prism.lts.security.KafkaClientOptions;
 import com.prism.lts.write.ArchiveKey;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -107,6 +108,9 @@ public final class RestoreCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Mixin
+    KafkaClientOptions kafkaClient;
+
+    @Mixin
     S3Options s3;
 
     @Override
@@ -117,7 +121,7 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (S3Client client = s3.client(); KafkaTarget kafka = KafkaTarget.connect(bootstrapServers)) {
+        try (S3Client client = s3.client(); KafkaTarget kafka = KafkaTarget.connect(bootstrapServers, kafkaClient)) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
             Map<TopicPartition, List<ArchiveFile>> files = select(bucket, last);
             Map<TopicPartition, TopicPartition> targetOf = targets(kafka, files);

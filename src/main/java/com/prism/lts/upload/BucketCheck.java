@@ -3,6 +3,7 @@ package com.prism.lts.upload;
 import java.util.List;
 
 import com.prism.lts.config.InvalidSettingsException;
+import com.prism.lts.observe.S3Credentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -11,8 +12,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * A bucket that does not exist is a setting to fix, not a fault to retry for ever: the start stops and says so. An S3
- * that cannot be reached yet is a fault: the archive route starts once it answers.
+ * A bucket that does not exist, or credentials that S3 refuses, are settings to fix, not faults to retry for ever: the
+ * start stops and says so. An S3 that cannot be reached yet is a fault: the archive route starts once it answers.
  */
 public final class BucketCheck {
 
@@ -29,6 +30,9 @@ public final class BucketCheck {
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 throw missing(bucket);
+            }
+            if (e.statusCode() == 403) {
+                throw new InvalidSettingsException(List.of(S3Credentials.refused(s3, bucket)));
             }
             LOG.warn("Cannot check that bucket {} exists ({}); going on", bucket, e.getMessage());
         } catch (SdkClientException e) {

@@ -82,6 +82,10 @@ class GracefulStopTest {
                     () -> management.metric("prism_batches_open_records") == sent.size()
                             && management.metric("prism_batches_open") == 3);
             archive.terminate();
+            assertThat(archive.log()).contains("Stopping on SIGTERM: no more records are read; the 3 open batches"
+                    + " (30 records) and the 0 waiting for S3 are to be written and committed, for at most 30 s")
+                    .containsPattern("Prism LTS stopped after \\d+ s: 3 batches written and committed while stopping")
+                    .doesNotContain("triggered by SIGTERM");
         }
 
         assertThat(TESTBED.archived(topic).records())

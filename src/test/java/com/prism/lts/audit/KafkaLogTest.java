@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 import com.prism.lts.demo.KafkaTarget;
+import com.prism.lts.testing.PlainKafka;
 import com.prism.lts.testing.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -50,7 +51,7 @@ class KafkaLogTest {
         PartitionAudit audit = new PartitionAudit(partition);
         audit.archived(LongStream.range(0, 10).toArray());
         audit.archived(LongStream.range(20, 30).toArray());
-        try (KafkaTarget target = KafkaTarget.connect(kafka.bootstrapServers());
+        try (KafkaTarget target = PlainKafka.connect(kafka.bootstrapServers());
                 KafkaLog log = new KafkaLog(target.admin(), target.consumer(KafkaLog.readerSettings()))) {
             audit.kafka = log.topic(partition.topic(), "archiver").map(topic -> topic.partitions().get(0));
             assertThat(audit.kafka.orElseThrow().logStart()).isZero();

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
+import com.prism.lts.config.RegistryAccess;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.deadletter.RejectReason;
 import com.prism.lts.demo.DemoEvents;
@@ -78,7 +81,7 @@ class RegistrySchemaSourceTest {
         URI gone = registry.url();
         registry.close();
 
-        assertThatThrownBy(() -> new RegistrySchemaSource(gone, Optional.empty(), Optional.empty()).schema(ID))
+        assertThatThrownBy(() -> new RegistrySchemaSource(gone, RegistryAccess.none()).schema(ID))
                 .isInstanceOf(IOException.class);
     }
 
@@ -86,11 +89,26 @@ class RegistrySchemaSourceTest {
     void a_username_and_password_are_sent_as_basic_authentication() throws Exception {
         registry.put(ID, DemoEvents.SCHEMA);
 
-        new RegistrySchemaSource(registry.url(), Optional.of("prism"), Optional.of("s3cr:et")).schema(ID);
+        new RegistrySchemaSource(registry.url(), access(Map.of("prism.schema-registry.username", "prism",
+                "prism.schema-registry.password", "s3cr:et"))).schema(ID);
 
         String expected = "Basic " + Base64.getEncoder().encodeToString("prism:s3cr:et".getBytes(
                 StandardCharsets.UTF_8));
         assertThat(registry.authorizations()).containsExactly(expected);
+    }
+
+    @Test
+    void a_bearer_token_is_sent_as_such() throws Exception {
+        registry.put(ID, DemoEvents.SCHEMA);
+
+        new RegistrySchemaSource(registry.url(), access(Map.of("prism.schema-registry.bearer-token", "t0ken")))
+                .schema(ID);
+
+        assertThat(registry.authorizations()).containsExactly("Bearer t0ken");
+    }
+
+    private static RegistryAccess access(Map<String, String> settings) {
+        return RegistryAccess.from(name -> Optional.ofNullable(settings.get(name)), Function.identity());
     }
 
     @Test
@@ -130,6 +148,6 @@ class RegistrySchemaSourceTest {
     }
 
     private RegistrySchemaSource anonymous() {
-        return new RegistrySchemaSource(registry.url(), Optional.empty(), Optional.empty());
+        return new RegistrySchemaSource(registry.url(), RegistryAccess.none());
     }
 }

@@ -11,11 +11,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 
+import com.prism.lts.config.RegistryAccess;
 import com.prism.lts.decode.RegistrySchemaSource;
 import com.prism.lts.testing.EmbeddedKafka;
 import com.prism.lts.testing.EmbeddedS3;
@@ -74,7 +74,7 @@ class SendToolTest {
         Matcher id = Pattern.compile("Schema id (\\d+), registered").matcher(send.out());
         assertThat(id.find()).isTrue();
         int schemaId = Integer.parseInt(id.group(1));
-        assertThat(new RegistrySchemaSource(registry.url(), Optional.empty(), Optional.empty()).schema(schemaId))
+        assertThat(new RegistrySchemaSource(registry.url(), RegistryAccess.none()).schema(schemaId))
                 .isEqualTo(DemoEvents.SCHEMA);
         List<ConsumerRecord<byte[], byte[]>> sent = kafka.readAll(topic);
         assertThat(sent).hasSize(700).allSatisfy(record -> assertThat(schemaIdOf(record.value())).isEqualTo(schemaId));

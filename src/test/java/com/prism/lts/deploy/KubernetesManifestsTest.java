@@ -15,10 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.prism.lts.app.ArchiveApplication;
 import com.prism.lts.config.ArchiveSettings;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,15 +41,15 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void there_is_a_local_and_a_production_overlay() {
-        assertThat(overlays()).contains("local", "production");
+    void there_is_a_local_a_production_and_a_production_without_keda_overlay() {
+        assertThat(overlays()).contains("local", "production", "production-hpa");
     }
 
     @ParameterizedTest
     @MethodSource("overlays")
     void several_replicas_run_and_a_disruption_budget_keeps_them_running(String overlay) {
         Rendering rendering = new Rendering(overlay);
-        int replicas = rendering.workload().at("/spec/replicas").asInt();
+        int replicas = rendering.fewestReplicas();
         JsonNode budget = rendering.one("PodDisruptionBudget");
 
         assertThat(replicas).isGreaterThan(1);
@@ -174,6 +177,111 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    void in_production_keda_scales_on_the_lag_of_the_applications_consumer_group_up_to_the_partition_count() {
+        Rendering rendering = new Rendering("production");
+        ApplicationSettings settings = rendering.settings();
+        JsonNode scaler = rendering.one("ScaledObject");
+        assertThat(scaler.at("/spec/triggers")).hasSize(1);
+        JsonNode trigger = scaler.at("/spec/triggers/0");
+        JsonNode lag = trigger.path("metadata");
+
+        assertThat(trigger.path("type").asText()).isEqualTo("kafka");
+        assertThat(lag.path("consumerGroup").asText()).isEqualTo(settings.require("prism.kafka.group-id"));
+        assertThat(lag.path("topic").asText()).isEqualTo(settings.require("prism.topics"));
+        assertThat(lag.path("bootstrapServers").asText()).isEqualTo(settings.require("prism.kafka.bootstrap-servers"));
+        assertThat(lag.path("offsetResetPolicy").asText()).isEqualTo(routeParameter("autoOffsetReset"));
+        assertThat(lag.path("allowIdleConsumers").asText("false")).as("bounded by the partition count")
+                .isEqualTo("false");
+        assertThat(Long.parseLong(lag.path("lagThreshold").asText())).isGreaterThanOrEqualTo(heldByAReplica(settings));
+        assertThat(settings.require("prism.kafka.security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(settings.require("prism.kafka.sasl.mechanism")).isEqualTo("AWS_MSK_IAM");
+        assertThat(lag.path("sasl").asText()).isEqualTo("oauthbearer");
+        assertThat(lag.path("saslTokenProvider").asText()).isEqualTo("aws_msk_iam");
+        assertThat(lag.path("tls").asText()).isEqualTo("enable");
+        assertThat(lag.path("awsRegion").asText()).isNotEmpty();
+        assertThat(rendering.named("TriggerAuthentication", trigger.at("/authenticationRef/name").asText())
+                .at("/spec/podIdentity/provider").asText()).isEqualTo("aws");
+        assertScalesTheWorkloadOnly(rendering, scaler.at("/spec/scaleTargetRef"),
+                scaler.at("/spec/minReplicaCount").asInt(), scaler.at("/spec/maxReplicaCount").asInt());
+        assertScalesDownOneStoppedReplicaAtATime(rendering, settings,
+                scaler.at("/spec/advanced/horizontalPodAutoscalerConfig/behavior/scaleDown"));
+    }
+
+    @Test
+    void without_keda_a_horizontal_pod_autoscaler_scales_on_the_same_lag() {
+        Rendering rendering = new Rendering("production-hpa");
+        ApplicationSettings settings = rendering.settings();
+        JsonNode autoscaler = rendering.one("HorizontalPodAutoscaler");
+        assertThat(autoscaler.at("/spec/metrics")).hasSize(1);
+        JsonNode lag = autoscaler.at("/spec/metrics/0/external");
+
+        assertThat(autoscaler.at("/spec/metrics/0/type").asText()).isEqualTo("External");
+        assertThat(lag.at("/metric/name").asText()).isEqualTo("kafka_consumergroup_lag_sum");
+        assertThat(lag.at("/metric/selector/matchLabels/consumergroup").asText())
+                .isEqualTo(settings.require("prism.kafka.group-id"));
+        assertThat(lag.at("/metric/selector/matchLabels/topic").asText()).isEqualTo(settings.require("prism.topics"));
+        assertThat(lag.at("/target/type").asText()).isEqualTo("AverageValue");
+        assertThat(Long.parseLong(lag.at("/target/averageValue").asText()))
+                .isGreaterThanOrEqualTo(heldByAReplica(settings));
+        assertThat(rendering.resources).noneMatch(r -> r.path("apiVersion").asText().startsWith("keda.sh/"));
+        assertScalesTheWorkloadOnly(rendering, autoscaler.at("/spec/scaleTargetRef"),
+                autoscaler.at("/spec/minReplicas").asInt(), autoscaler.at("/spec/maxReplicas").asInt());
+        assertScalesDownOneStoppedReplicaAtATime(rendering, settings, autoscaler.at("/spec/behavior/scaleDown"));
+    }
+
+    /**
+     * The records a replica holds read but not committed on its normal path, which the lag counts: its open batches
+     * (at most prism.flush.max-open-batches) and those waiting for S3 (prism.upload.max-waiting), each of at most
+     * prism.flush.size records. A lag target below it would add replicas to a group that is keeping up.
+     */
+    private static long heldByAReplica(ApplicationSettings settings) {
+        return (Long.parseLong(settings.require("prism.flush.max-open-batches"))
+                + Long.parseLong(settings.require("prism.upload.max-waiting")))
+                * Long.parseLong(settings.require("prism.flush.size"));
+    }
+
+    private static void assertScalesTheWorkloadOnly(Rendering rendering, JsonNode target, int min, int max) {
+        assertThat(target.path("kind").asText()).isEqualTo(rendering.workload().path("kind").asText());
+        assertThat(target.path("name").asText()).isEqualTo(rendering.workload().at("/metadata/name").asText());
+        assertThat(rendering.workload().at("/spec").has("replicas")).as("the StatefulSet leaves its replica count"
+                + " to the scaler, which an apply would otherwise set back").isFalse();
+        assertThat(min).isGreaterThan(rendering.one("PodDisruptionBudget").at("/spec/maxUnavailable").asInt());
+        assertThat(max).isGreaterThanOrEqualTo(min);
+    }
+
+    /**
+     * One replica at a time, no sooner than the last one has stopped (its grace period) and its partitions have moved
+     * (a static member's session timeout), and only after the lag has stayed low for longer than a batch may be held
+     * open (prism.flush.max-age-ms).
+     */
+    private static void assertScalesDownOneStoppedReplicaAtATime(Rendering rendering, ApplicationSettings settings,
+            JsonNode scaleDown) {
+        int grace = rendering.podSpec().at("/terminationGracePeriodSeconds").asInt();
+        int session = Integer.parseInt(settings.get("camel.component.kafka.session-timeout-ms")
+                .orElse(ConsumerConfig.configDef().defaultValues().get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)
+                        .toString())) / 1000;
+        assertThat(scaleDown.path("policies")).isNotEmpty().allSatisfy(policy -> {
+            assertThat(policy.path("type").asText()).isEqualTo("Pods");
+            assertThat(policy.path("value").asInt()).isEqualTo(1);
+            assertThat(policy.path("periodSeconds").asInt()).isGreaterThanOrEqualTo(grace + session);
+        });
+        assertThat(scaleDown.path("stabilizationWindowSeconds").asLong())
+                .isGreaterThanOrEqualTo(Long.parseLong(settings.require("prism.flush.max-age-ms")) / 1000);
+    }
+
+    /** A parameter of the archive route's Kafka endpoint, as routes/archive.yaml sets it. */
+    private static String routeParameter(String name) {
+        try {
+            Matcher parameter = Pattern.compile("\\n\\s+" + name + ":\\s*(\\S+)").matcher(Files.readString(
+                    Dockerfile.PROJECT.resolve("routes/archive.yaml")));
+            assertThat(parameter.find()).as("routes/archive.yaml sets " + name).isTrue();
+            return parameter.group(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** One overlay, rendered, with the views of it that the checks need. */
     private static final class Rendering {
         private final List<JsonNode> resources;
@@ -196,6 +304,24 @@ class KubernetesManifestsTest {
 
         JsonNode workload() {
             return one("StatefulSet");
+        }
+
+        /** The StatefulSet's replica count, or, when a scaler owns it, the fewest it scales down to. */
+        int fewestReplicas() {
+            if (workload().at("/spec").has("replicas")) {
+                return workload().at("/spec/replicas").asInt();
+            }
+            for (JsonNode resource : resources) {
+                switch (resource.path("kind").asText()) {
+                    case "ScaledObject":
+                        return resource.at("/spec/minReplicaCount").asInt();
+                    case "HorizontalPodAutoscaler":
+                        return resource.at("/spec/minReplicas").asInt();
+                    default:
+                        break;
+                }
+            }
+            throw new AssertionError("the StatefulSet has no replica count and nothing scales it");
         }
 
         JsonNode podSpec() {

@@ -28,11 +28,18 @@ class LogsTest {
     static final Testbed TESTBED = new Testbed();
 
     @Test
-    void each_uploaded_file_gets_one_line_in_words_and_no_credential_is_ever_logged() {
-        String log = archiveOneRecord("logged", Map.of());
+    void the_start_lists_the_settings_in_force_each_uploaded_file_gets_a_line_in_words_and_no_secret_is_logged() {
+        String log = archiveOneRecord("logged", Map.of("PRISM_FLUSH_SIZE", "100"));
 
-        assertThat(log).contains("Archived s3://prism-lts/logged/logged/year=2018/month=01/day=04/"
-                + "logged+0+0000000000.avro: 1 records, offsets 0 to 0 of logged-0")
+        assertThat(log).contains("Prism LTS settings in force (docs/configuration.md):")
+                .contains("    prism.flush.size = 100 (environment variable PRISM_FLUSH_SIZE)")
+                .contains("    prism.s3.bucket = prism-lts (default)")
+                .contains("    prism.s3.prefix = logged (system property)")
+                .contains("    prism.s3.secret-key = xxxxxx (system property)")
+                .contains("    prism.schema-registry.password = xxxxxx (system property)")
+                .contains("    prism.schema-registry.username = archiver (system property)")
+                .contains("Archived s3://prism-lts/logged/logged/year=2018/month=01/day=04/"
+                        + "logged+0+0000000000.avro: 1 records, offsets 0 to 0 of logged-0")
                 .doesNotContain(EmbeddedS3.SECRET_KEY)
                 .doesNotContain("registry-Pa55word");
     }

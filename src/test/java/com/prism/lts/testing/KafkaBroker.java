@@ -42,15 +42,26 @@ public abstract class KafkaBroker implements AutoCloseable {
             "auto.create.topics.enable", "true");
 
     private final String bootstrapServers;
+    private final Map<String, Object> client;
     private final Admin admin;
 
     protected KafkaBroker(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
-        this.admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+        this(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    /** {@code client}: what the tests' own clients need to connect, bootstrap servers and security. */
+    protected KafkaBroker(Map<String, Object> client) {
+        this.bootstrapServers = client.get("bootstrap.servers").toString();
+        this.client = Map.copyOf(client);
+        this.admin = Admin.create(this.client);
     }
 
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    protected Admin admin() {
+        return admin;
     }
 
     /**
@@ -75,8 +86,8 @@ public abstract class KafkaBroker implements AutoCloseable {
 
     /** A producer with {@code overrides} on top of the tests' usual settings. */
     public KafkaProducer<byte[], byte[]> producer(Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        Map<String, Object> config = new HashMap<>(client);
+        config.putAll(Map.of(
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
@@ -129,7 +140,7 @@ public abstract class KafkaBroker implements AutoCloseable {
             return List.of();
         }
         Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        properties.putAll(client);
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {

@@ -22,7 +22,21 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
 
     public static LogCapture of(Class<?> loggerOf) {
-        LogCapture capture = new LogCapture((Logger) LogManager.getLogger(loggerOf));
+        return capture((Logger) LogManager.getLogger(loggerOf));
+    }
+
+    /** The lines of the logger of a class the test cannot name (one its package keeps to itself). */
+    public static LogCapture of(String loggerName) {
+        return capture((Logger) LogManager.getLogger(loggerName));
+    }
+
+    /** Every line of every logger of this JVM, with the messages of any exception logged with it. */
+    public static LogCapture all() {
+        return capture((Logger) LogManager.getRootLogger());
+    }
+
+    private static LogCapture capture(Logger logger) {
+        LogCapture capture = new LogCapture(logger);
         capture.start();
         capture.logger.addAppender(capture);
         // the logger's lines still go where they went before too
@@ -33,7 +47,11 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     @Override
     public void append(LogEvent event) {
         String line = event.getLevel() + " " + event.getMessage().getFormattedMessage();
-        lines.add(event.getThrown() == null ? line : line + " [with a stack trace]");
+        StringBuilder thrown = new StringBuilder();
+        for (Throwable t = event.getThrown(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            thrown.append(thrown.isEmpty() ? " [with a stack trace] " : "; ").append(t);
+        }
+        lines.add(line + thrown);
     }
 
     public List<String> lines() {

@@ -5,9 +5,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -16,16 +21,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import org.apache.avro.Schema;
 
 /**
  * A stand-in for a Confluent Schema Registry: no registry server can be run on our machines, so this small HTTP
  * server answers the calls Prism LTS makes, the way Confluent's API documents them: {@code GET /schemas/ids/{id}}
- * and {@code POST /subjects/{subject}/versions}. It can be told to fail, to play an unreachable registry.
+ * and {@code POST /subjects/{subject}/versions}. It can be told to fail, to play an unreachable registry, and be
+ * served over HTTPS by a private CA, with basic authentication and client certificates.
  */
 public final class RegistryStandIn implements AutoCloseable {
 
@@ -34,6 +48,8 @@ public final class RegistryStandIn implements AutoCloseable {
     private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
 
     private final HttpServer server;
+    private final String scheme;
+    private volatile String requiredAuthorization;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
     private final Map<Integer, String> schemaTypes = new ConcurrentHashMap<>();
@@ -43,25 +59,72 @@ public final class RegistryStandIn implements AutoCloseable {
     private volatile int failWith;
     private final Map<Integer, Duration> slowFirstLookup = new ConcurrentHashMap<>();
 
-    private RegistryStandIn(HttpServer server) {
+    private RegistryStandIn(HttpServer server, String scheme) {
         this.server = server;
+        this.scheme = scheme;
     }
 
     public static RegistryStandIn start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            RegistryStandIn registry = new RegistryStandIn(server);
-            server.createContext("/", registry::handle);
-            server.setExecutor(registry.threads);
-            server.start();
-            return registry;
+            return serve(new RegistryStandIn(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), "http"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * Over HTTPS with {@code certificate}, as a registry of a private CA; with {@code clientCa}, it asks for a client
+     * certificate that this CA signed (mutual TLS).
+     */
+    public static RegistryStandIn startHttps(PrivateCa.Issued certificate, Optional<PrivateCa> clientCa) {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("registry", certificate.keys().getPrivate(), new char[0],
+                    new Certificate[] {certificate.certificate(), certificate.ca()});
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, new char[0]);
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
+                    TrustManagerFactory.getDefaultAlgorithm());
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            if (clientCa.isPresent()) {
+                trusted.setCertificateEntry("clients", clientCa.get().certificate());
+            }
+            trustManagers.init(trusted);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters parameters) {
+                    SSLParameters ssl = tls.getDefaultSSLParameters();
+                    ssl.setNeedClientAuth(clientCa.isPresent());
+                    parameters.setSSLParameters(ssl);
+                }
+            });
+            return serve(new RegistryStandIn(server, "https"));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RegistryStandIn serve(RegistryStandIn registry) {
+        registry.server.createContext("/", registry::handle);
+        registry.server.setExecutor(registry.threads);
+        registry.server.start();
+        return registry;
+    }
+
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create(scheme + "://" + (scheme.equals("https") ? "localhost" : "127.0.0.1") + ":"
+                + server.getAddress().getPort());
+    }
+
+    /** Answers 401 from now on to requests without this user and password (basic authentication). */
+    public void requireBasicAuthentication(String username, String password) {
+        requiredAuthorization = "Basic " + Base64.getEncoder().encodeToString((username + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Registers a schema under an id of the test's choosing. */
@@ -101,6 +164,11 @@ public final class RegistryStandIn implements AutoCloseable {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth != null) {
             authorizations.add(auth);
+        }
+        String required = requiredAuthorization;
+        if (required != null && !required.equals(auth)) {
+            respond(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+            return;
         }
         if (failWith != 0) {
             respond(exchange, failWith, "{\"error_code\":" + failWith + ",\"message\":\"failing on purpose\"}");
