@@ -63,7 +63,8 @@ public record ArchiveSettings(
         String deadLetterTopic,
         long kafkaCheckIntervalMs,
         long kafkaUnreachableLogIntervalMs,
-        String logFormat) {
+        String logFormat,
+        CompactionSettings compaction) {
 
     public static final String CONFLUENT_DECODER = "confluent";
     /**
@@ -127,7 +128,8 @@ public record ArchiveSettings(
                 r.required("prism.dead-letter.topic"),
                 r.positiveLong("prism.kafka.check-interval-ms"),
                 r.positiveLong("prism.kafka.unreachable-log-interval-ms"),
-                r.oneOf("prism.log.format", LOG_FORMATS));
+                r.oneOf("prism.log.format", LOG_FORMATS),
+                CompactionSettings.read(r));
         settings.crossCheck(r);
         r.failIfProblems();
         return settings;
@@ -189,7 +191,7 @@ public record ArchiveSettings(
         return deadLetterTopic.replace("{topic}", topic);
     }
 
-    private static final class Reader {
+    static final class Reader {
         private final Function<String, Optional<String>> lookup;
         private final List<String> problems = new ArrayList<>();
 
