@@ -142,14 +142,12 @@ public final class Compactor implements AutoCloseable {
         int orphans = 0;
         for (String topic : settings.topics()) {
             for (LocalDate day : context.retrying().call("list the days of " + topic, () -> closedDays(topic))) {
-                DayCompaction compaction = new DayCompaction(context, topic, day, context.retrying().call(
-                        "list " + topic + " " + day, () -> objects(ArchiveKey.dayFolder(settings.prefix(), topic, day))));
-                if (compaction.hasFiles()) {
-                    DayOutcome outcome = compaction.run();
+                String folder = ArchiveKey.dayFolder(settings.prefix(), topic, day);
+                new DayCompaction(context, topic, day, () -> objects(folder)).run().ifPresent(outcome -> {
                     LOG.info("{} {}: {}{}", topic, day, outcome.kind(), outcome.reason().isEmpty() ? ""
                             : ": " + outcome.reason());
                     days.add(outcome);
-                }
+                });
             }
             Optional<ArchiveTable> table = ArchiveTable.load(catalog, context.tableId(topic));
             if (table.isPresent()) {

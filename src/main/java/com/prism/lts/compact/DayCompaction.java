@@ -19,6 +19,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import com.prism.lts.compact.CompactionSteps.Step;
 import com.prism.lts.compact.SmallFile.Label;
@@ -74,29 +75,53 @@ final class DayCompaction {
     private final Compactor.Context context;
     private final String topic;
     private final LocalDate day;
-    private final List<Input> inputs;
+    private final Supplier<List<S3Object>> listing;
 
     /** A small file of the day as the listing names it. */
     record Input(Label label, ArchiveKey key, String storageClass) {
     }
 
-    DayCompaction(Compactor.Context context, String topic, LocalDate day, List<S3Object> objects) {
+    DayCompaction(Compactor.Context context, String topic, LocalDate day, Supplier<List<S3Object>> listing) {
         this.context = context;
         this.topic = topic;
         this.day = day;
-        this.inputs = new ArrayList<>();
-        for (S3Object object : objects) {
+        this.listing = listing;
+    }
+
+    /** The day's small files as S3 lists them now. */
+    private List<Input> list() {
+        List<Input> inputs = new ArrayList<>();
+        for (S3Object object : context.retrying().call("list " + topic + " " + day, listing::get)) {
             ArchiveKey.parse(object.key()).filter(key -> key.topic().equals(topic) && key.day().equals(day))
                     .ifPresent(key -> inputs.add(new Input(new Label(object.key(), unquoted(object.eTag())), key,
                             object.storageClassAsString())));
         }
+        return inputs;
     }
 
-    boolean hasFiles() {
-        return !inputs.isEmpty();
+    /** Compacts the day; empty when it has no small files. */
+    Optional<DayOutcome> run() {
+        for (int attempt = 1;; attempt++) {
+            List<Input> inputs = list();
+            if (inputs.isEmpty()) {
+                return attempt == 1 ? Optional.empty()
+                        : Optional.of(new DayOutcome(topic, day, DayOutcome.Kind.COMPACTED, 0, 0, 0, 0, ""));
+            }
+            try {
+                return Optional.of(run(inputs));
+            } catch (Conflict e) {
+                if (attempt == ATTEMPTS) {
+                    return Optional.of(DayOutcome.left(topic, day, "another compactor changed the day " + ATTEMPTS
+                            + " times while this run compacted it (" + e.getMessage() + "); the next run tries"
+                            + " again"));
+                }
+                LOG.info("Another compactor changed {} {} meanwhile ({}); compacting it again as it is now", topic,
+                        day, e.getMessage());
+            }
+        }
     }
 
-    DayOutcome run() {
+    private DayOutcome run(List<Input> inputs) {
         List<String> archived = inputs.stream().filter(in -> ARCHIVED_TIERS.contains(in.storageClass()))
                 .map(in -> in.label().key() + " (" + in.storageClass() + ")").toList();
         if (!archived.isEmpty()) {
@@ -109,25 +134,21 @@ final class DayCompaction {
             return DayOutcome.notClosed(topic, day, "the archiver's committed offset of partition "
                     + open.get().key().partition() + " has not passed " + open.get().label().key());
         }
-        for (int attempt = 1;; attempt++) {
-            try {
-                return context.retrying().call("compact " + topic + " " + day, this::attempt);
-            } catch (Conflict e) {
-                if (attempt == ATTEMPTS) {
-                    return DayOutcome.left(topic, day, "another writer committed rows of the day " + ATTEMPTS
-                            + " times while this run compacted it (" + e.getMessage() + "); the next run tries again");
-                }
-                LOG.info("Another writer committed rows of {} {} meanwhile ({}); compacting it again from the table"
-                        + " as it is now", topic, day, e.getMessage());
-            } catch (Left e) {
-                return DayOutcome.left(topic, day, e.getMessage());
-            } catch (NotClosed e) {
-                return DayOutcome.notClosed(topic, day, e.getMessage());
-            } catch (SmallFile.Unreadable | SchemaRefused e) {
-                return DayOutcome.left(topic, day, e.getMessage());
-            } catch (S3Exception e) {
-                return DayOutcome.left(topic, day, "S3 refused: " + e.awsErrorDetails().errorMessage());
+        try {
+            return context.retrying().call("compact " + topic + " " + day, () -> attempt(inputs));
+        } catch (Left e) {
+            return DayOutcome.left(topic, day, e.getMessage());
+        } catch (NotClosed e) {
+            return DayOutcome.notClosed(topic, day, e.getMessage());
+        } catch (SmallFile.Unreadable | SchemaRefused e) {
+            return DayOutcome.left(topic, day, e.getMessage());
+        } catch (NoSuchKeyException e) {
+            throw new Conflict("a small file listed was deleted meanwhile");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                throw new Conflict("a small file listed was replaced meanwhile");
             }
+            return DayOutcome.left(topic, day, "S3 refused: " + e.awsErrorDetails().errorMessage());
         }
     }
 
@@ -135,7 +156,7 @@ final class DayCompaction {
         return context.committed(topic).getOrDefault(partition, -1L);
     }
 
-    private DayOutcome attempt() {
+    private DayOutcome attempt(List<Input> inputs) {
         long started = context.clock().millis();
         String runId = Long.toString(started, 36) + "-" + UUID.randomUUID().toString().substring(0, 8);
         Optional<ArchiveTable> loaded = ArchiveTable.load(context.catalog(), context.tableId(topic));
@@ -168,7 +189,7 @@ final class DayCompaction {
         }
         verify(table.table(), expected);
         context.steps().reached(Step.DELETING, topic, day);
-        int deleted = delete();
+        int deleted = delete(inputs);
         return new DayOutcome(topic, day, DayOutcome.Kind.COMPACTED, fresh.size(),
                 written == null ? 0 : written.records, written == null ? 0 : written.files.size(), deleted, "");
     }
@@ -384,7 +405,7 @@ final class DayCompaction {
     }
 
     /** Deletes the day's small files, each only if it is still the version the table names. */
-    private int delete() {
+    private int delete(List<Input> inputs) {
         int done = 0;
         for (Input in : inputs) {
             boolean deleted = context.retrying().call("delete " + in.label().key(), () -> {

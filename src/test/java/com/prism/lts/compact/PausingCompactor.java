@@ -1,0 +1,59 @@
+package com.prism.lts.compact;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.Properties;
+
+import com.prism.lts.config.ArchiveSettings;
+import com.prism.lts.config.SettingDefaults;
+
+/**
+ * The compactor in a JVM of its own, for tests that kill it: its settings are system properties, and it stops in its
+ * tracks at the step named by its argument (a {@link CompactionSteps.Step}, or {@code DELETING_HALF}: after half of
+ * the first day's small files are deleted), prints {@code PAUSED AT <step>} and waits to be killed.
+ */
+public final class PausingCompactor {
+
+    private PausingCompactor() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String pauseAt = args[0];
+        Properties defaults = SettingDefaults.builtIn();
+        ArchiveSettings settings = ArchiveSettings.from(name -> Optional.ofNullable(System.getProperty(name,
+                defaults.getProperty(name))).filter(value -> !value.isBlank()));
+        CompactionSteps steps = new CompactionSteps() {
+            @Override
+            public void reached(Step step, String topic, LocalDate day) {
+                if (step.name().equals(pauseAt)) {
+                    pause(pauseAt);
+                }
+            }
+
+            @Override
+            public void deleted(String key, int done, int total) {
+                if ("DELETING_HALF".equals(pauseAt) && done == total / 2) {
+                    pause(pauseAt);
+                }
+            }
+        };
+        try (Compactor compactor = new Compactor(settings, steps, Clock.systemUTC())) {
+            compactor.run();
+        }
+        System.out.println("FINISHED");
+    }
+
+    private static void pause(String step) {
+        System.out.println("PAUSED AT " + step);
+        System.out.flush();
+        while (true) {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
