@@ -19,12 +19,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
 import com.prism.lts.table.ArchiveTable;
+import com.prism.lts.table.CompactedDay;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
 import org.apache.avro.Schema;
@@ -170,6 +173,51 @@ class CompactedTableTest {
             assertThat(columns[6]).isEqualTo("CreateTime");
             assertThat(columns[7]).isEqualTo(original.timestamp());
         });
+    }
+
+    @Test
+    void an_audit_reads_the_offsets_of_one_partition_of_a_day_from_two_columns_only() {
+        List<Long> offsets = new ArrayList<>();
+        try (CompactedDay rows = CompactedDay.read(bed.table(), LATE_DAY, OptionalInt.of(1))) {
+            rows.forEachRemaining(row -> {
+                assertThat(CompactionBed.provenance(row).struct().fields()).extracting(f -> f.name())
+                        .containsExactly(ArchiveTable.PARTITION, ArchiveTable.OFFSET);
+                assertThat(row.struct().fields()).hasSize(1);
+                offsets.add(CompactedDay.offset(row));
+            });
+        }
+
+        assertThat(offsets).isEqualTo(sentOn(LATE_DAY).stream().filter(r -> r.partition() == 1)
+                .map(ConsumerRecord::offset).sorted().toList());
+    }
+
+    @Test
+    void a_restore_reads_a_day_in_offset_order_across_its_data_files_with_the_producers_bytes() throws IOException {
+        try (CloseableIterable<FileScanTask> tasks = bed.table().newScan().filter(ArchiveTable.dayIs(LATE_DAY))
+                .planFiles()) {
+            assertThat(tasks).as("the day's data files: the first run's and the late records'").hasSize(2);
+        }
+        List<String> read = new ArrayList<>();
+        try (CompactedDay rows = CompactedDay.read(bed.table(), LATE_DAY, OptionalInt.empty(), ArchiveTable.VALUE,
+                ArchiveTable.KEY, ArchiveTable.HEADERS, ArchiveTable.TIMESTAMP, ArchiveTable.SCHEMA_ID)) {
+            rows.forEachRemaining(row -> {
+                ConsumerRecord<byte[], byte[]> original = sent.get(place(row));
+                Record prism = CompactionBed.provenance(row);
+                assertThat(bytes(prism.getField(ArchiveTable.VALUE))).isEqualTo(Arrays.copyOfRange(original.value(),
+                        5, original.value().length));
+                assertThat(bytes(prism.getField(ArchiveTable.KEY))).isEqualTo(original.key());
+                read.add(place(row));
+            });
+        }
+
+        assertThat(read).isEqualTo(sentOn(LATE_DAY).stream().sorted(Comparator
+                .comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition()).thenComparingLong(r -> r.offset()))
+                .map(r -> r.partition() + "/" + r.offset()).toList());
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> sentOn(LocalDate day) {
+        return sent.values().stream().filter(r -> decode(r).get("metric_date").toString().equals(day.toString()))
+                .toList();
     }
 
     private static void assertRowIsAsProduced(Record row, ConsumerRecord<byte[], byte[]> original) {
