@@ -28,12 +28,16 @@ final class Catalogs {
         return CatalogUtil.buildIcebergCatalog(settings.compaction().catalogName(), properties(settings), null);
     }
 
+    /** {@code prism.compact.catalog.warehouse}, by default {@code s3://<bucket>/iceberg}. */
+    static String warehouse(ArchiveSettings settings) {
+        return settings.compaction().warehouse().orElse("s3://" + settings.bucket() + "/iceberg");
+    }
+
     static Map<String, String> properties(ArchiveSettings settings) {
         CompactionSettings compaction = settings.compaction();
         Map<String, String> properties = new HashMap<>();
         properties.put(CatalogUtil.ICEBERG_CATALOG_TYPE, compaction.catalogType());
-        properties.put(CatalogProperties.WAREHOUSE_LOCATION, compaction.warehouse()
-                .orElse("s3://" + settings.bucket() + "/iceberg"));
+        properties.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse(settings));
         properties.put(CatalogProperties.FILE_IO_IMPL, S3FileIO.class.getName());
         if (!compaction.catalogUri().isEmpty()) {
             properties.put(CatalogProperties.URI, compaction.catalogUri());

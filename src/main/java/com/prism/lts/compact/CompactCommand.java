@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.inspect.TextTable;
 import picocli.CommandLine.Command;
@@ -35,9 +34,8 @@ public final class CompactCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ArchiveSettings settings = ArchiveSettings.from(new SettingDefaults()::value);
         Compactor.Report report;
-        try (Compactor compactor = new Compactor(settings, new Printed(err), Clock.systemUTC())) {
+        try (Compactor compactor = new Compactor(new SettingDefaults()::value, new Printed(err), Clock.systemUTC())) {
             report = compactor.run();
         }
         TextTable table = new TextTable(3, "topic", "day", "outcome", "small files folded", "records", "data files",

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -61,6 +62,9 @@ public final class Compactor implements AutoCloseable {
 
         TableIdentifier tableId(String topic);
 
+        /** Where a new table gets a folder of its own; empty where the catalog chooses (a REST catalog). */
+        Optional<String> tableLocationRoot();
+
         S3Client s3();
 
         String bucket();
@@ -79,12 +83,20 @@ public final class Compactor implements AutoCloseable {
     public record Report(List<DayOutcome> days, int orphansRemoved) {
     }
 
-    public Compactor(ArchiveSettings settings, CompactionSteps steps, Clock clock) {
+    /** A compactor with the settings {@code lookup} answers ({@link ArchiveSettings}, and Kafka's security options). */
+    public Compactor(Function<String, Optional<String>> lookup, CompactionSteps steps, Clock clock) {
+        this(ArchiveSettings.from(lookup), KafkaClientOptions.from(lookup), steps, clock);
+    }
+
+    private Compactor(ArchiveSettings settings, Map<String, Object> kafkaOptions, CompactionSteps steps,
+            Clock clock) {
         this.settings = settings;
         this.s3 = S3Clients.create(settings);
         this.catalog = Catalogs.create(settings);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        Map<String, Object> admin = new HashMap<>(kafkaOptions);
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        this.admin = Admin.create(admin);
         Retrying retrying = new Retrying(settings.retry());
         Map<String, Map<Integer, Long>> committed = new HashMap<>();
         this.context = new Context() {
@@ -102,6 +114,12 @@ public final class Compactor implements AutoCloseable {
             public TableIdentifier tableId(String topic) {
                 return TableIdentifier.of(Namespace.of(settings.compaction().namespace().split("\\.")),
                         settings.compaction().table(topic));
+            }
+
+            @Override
+            public Optional<String> tableLocationRoot() {
+                return settings.compaction().catalogType().equals("rest") ? Optional.empty()
+                        : Optional.of(Catalogs.warehouse(settings));
             }
 
             @Override

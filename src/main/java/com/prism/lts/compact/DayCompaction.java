@@ -235,7 +235,7 @@ final class DayCompaction {
                             && (open.isEmpty() || pending.peekFirst().key().startOffset() <= open.peek().offset())) {
                         SmallFile file = fetch(pending.pollFirst());
                         table = table == null ? ArchiveTable.open(context.catalog(), context.tableId(topic),
-                                file.schema(), file.schemaId()) : table;
+                                file.schema(), file.schemaId(), context.tableLocationRoot()) : table;
                         table.accept(file.schema(), file.schemaId());
                         OffsetDigest digest = new OffsetDigest();
                         for (long offset : file.offsets()) {

@@ -65,8 +65,9 @@ public record CompactionSettings(
         if (settings.rowGroupSizeBytes > settings.targetFileSizeBytes) {
             r.problem("prism.compact.row-group-size-mb", "must not be larger than prism.compact.target-file-size-mb");
         }
-        settings.warehouse.filter(w -> !w.startsWith("s3://")).ifPresent(w -> r.problem(
-                "prism.compact.catalog.warehouse", "must be an s3:// location, but is '" + w + "'"));
+        settings.warehouse.filter(w -> !settings.catalogType.equals("rest") && !w.startsWith("s3://"))
+                .ifPresent(w -> r.problem("prism.compact.catalog.warehouse", "must be an s3:// location for a "
+                        + settings.catalogType + " catalog, but is '" + w + "'"));
         return settings;
     }
 

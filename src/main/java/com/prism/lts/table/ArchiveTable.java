@@ -114,9 +114,15 @@ public final class ArchiveTable {
         }
     }
 
-    /** The table, created with the columns of {@code schema}'s events if it does not exist yet. */
+    /**
+     * The table, created with the columns of {@code schema}'s events if it does not exist yet.
+     *
+     * @param locationRoot where to create it: a folder of its own is made there, named after the table and a random
+     *                     suffix, so that a table created again (after its catalog was lost) never shares a folder,
+     *                     and so orphan files, with an earlier one; empty: where the catalog puts it
+     */
     public static ArchiveTable open(Catalog catalog, TableIdentifier id, org.apache.avro.Schema schema,
-            String schemaId) {
+            String schemaId, java.util.Optional<String> locationRoot) {
         java.util.Optional<ArchiveTable> existing = load(catalog, id);
         if (existing.isPresent()) {
             return existing.get();
@@ -130,7 +136,10 @@ public final class ArchiveTable {
         }
         Schema columns = schema(EventSchema.columns(schema, schemaId));
         try {
-            return new ArchiveTable(catalog.buildTable(id, columns).withPartitionSpec(spec(columns))
+            Catalog.TableBuilder builder = catalog.buildTable(id, columns);
+            locationRoot.ifPresent(root -> builder.withLocation(root + "/" + String.join("/", id.namespace().levels())
+                    + "/" + id.name() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
+            return new ArchiveTable(builder.withPartitionSpec(spec(columns))
                     .withSortOrder(sortOrder(columns))
                     .withProperties(Map.of(TableProperties.FORMAT_VERSION, "2",
                             TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true",

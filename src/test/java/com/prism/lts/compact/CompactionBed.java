@@ -73,15 +73,20 @@ final class CompactionBed {
         return topic;
     }
 
-    ArchiveSettings archiveSettings() {
+    /** The settings as the compactor looks them up: this bed's, over the built-in defaults. */
+    java.util.function.Function<String, Optional<String>> lookup() {
         Properties defaults = SettingDefaults.builtIn();
-        return ArchiveSettings.from(name -> Optional.ofNullable(settings.getOrDefault(name,
-                defaults.getProperty(name))).filter(v -> !v.isBlank()));
+        return name -> Optional.ofNullable(settings.getOrDefault(name, defaults.getProperty(name)))
+                .filter(v -> !v.isBlank());
+    }
+
+    ArchiveSettings archiveSettings() {
+        return ArchiveSettings.from(lookup());
     }
 
     /** One run of the compactor in this JVM. */
     Compactor.Report compact(CompactionSteps steps) {
-        try (Compactor compactor = new Compactor(archiveSettings(), steps, Clock.systemUTC())) {
+        try (Compactor compactor = new Compactor(lookup(), steps, Clock.systemUTC())) {
             return compactor.run();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -5,7 +5,8 @@ import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Properties;
 
-import com.prism.lts.config.ArchiveSettings;
+import java.util.function.Function;
+
 import com.prism.lts.config.SettingDefaults;
 
 /**
@@ -21,8 +22,8 @@ public final class PausingCompactor {
     public static void main(String[] args) throws Exception {
         String pauseAt = args[0];
         Properties defaults = SettingDefaults.builtIn();
-        ArchiveSettings settings = ArchiveSettings.from(name -> Optional.ofNullable(System.getProperty(name,
-                defaults.getProperty(name))).filter(value -> !value.isBlank()));
+        Function<String, Optional<String>> settings = name -> Optional.ofNullable(System.getProperty(name,
+                defaults.getProperty(name))).filter(value -> !value.isBlank());
         CompactionSteps steps = new CompactionSteps() {
             @Override
             public void reached(Step step, String topic, LocalDate day) {

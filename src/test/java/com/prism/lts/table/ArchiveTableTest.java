@@ -201,7 +201,7 @@ class ArchiveTableTest {
         InMemoryCatalog catalog = new InMemoryCatalog();
         catalog.initialize("test", Map.of());
         return ArchiveTable.open(catalog, TableIdentifier.of(Namespace.of("ns"), "t" + UUID.randomUUID()
-                .toString().replace("-", "")), schema, schemaId);
+                .toString().replace("-", "")), schema, schemaId, java.util.Optional.empty());
     }
 
     private static GenericRecord allTypes() {
