@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Properties;
-
 import java.util.function.Function;
 
 import com.prism.lts.config.SettingDefaults;
