@@ -19,6 +19,10 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import com.prism.lts.compact.CompactionSteps.Step;
@@ -65,6 +69,7 @@ final class DayCompaction {
     private static final Logger LOG = LoggerFactory.getLogger(DayCompaction.class);
     private static final Set<String> ARCHIVED_TIERS = Set.of("GLACIER", "DEEP_ARCHIVE");
     private static final int ATTEMPTS = 3;
+    private static final int READ_AHEAD = 8;
 
     /** Snapshot summary entries of a compaction commit. */
     static final String SUMMARY_RUN = "prism.compact.run";
@@ -221,7 +226,7 @@ final class DayCompaction {
         ArchiveTable table = existing;
         DayWriter writer = null;
         long records = 0;
-        try (CompactedDay before = existing == null || base == null ? null
+        try (ReadAhead reads = new ReadAhead(); CompactedDay before = existing == null || base == null ? null
                 : CompactedDay.read(existing.table(), base, day, OptionalInt.empty())) {
             Record inTable = before != null && before.hasNext() ? before.next() : null;
             for (Map.Entry<Integer, List<Input>> partition : byPartition.entrySet()) {
@@ -233,7 +238,7 @@ final class DayCompaction {
                 while (!pending.isEmpty() || !open.isEmpty()) {
                     while (!pending.isEmpty()
                             && (open.isEmpty() || pending.peekFirst().key().startOffset() <= open.peek().offset())) {
-                        SmallFile file = fetch(pending.pollFirst());
+                        SmallFile file = reads.next(pending);
                         table = table == null ? ArchiveTable.open(context.catalog(), context.tableId(topic),
                                 file.schema(), file.schemaId(), context.tableLocationRoot()) : table;
                         table.accept(file.schema(), file.schemaId());
@@ -286,6 +291,41 @@ final class DayCompaction {
     private static boolean before(Record row, int partition, long offset) {
         int rowPartition = CompactedDay.partition(row);
         return rowPartition < partition || rowPartition == partition && CompactedDay.offset(row) < offset;
+    }
+
+    /**
+     * Reads the next small files of a partition while the current ones are merged: S3's latency, not the decoding,
+     * would otherwise set the pace. At most {@link #READ_AHEAD} files are read ahead.
+     */
+    private final class ReadAhead implements AutoCloseable {
+        private final ExecutorService pool = Executors.newFixedThreadPool(READ_AHEAD);
+        private final Map<Input, Future<SmallFile>> reading = new HashMap<>();
+
+        /** The first pending file, read; the files after it start being read. */
+        SmallFile next(Deque<Input> pending) {
+            Input first = pending.pollFirst();
+            Future<SmallFile> read = reading.remove(first);
+            int ahead = 0;
+            for (Input in : pending) {
+                if (ahead++ == READ_AHEAD) {
+                    break;
+                }
+                reading.computeIfAbsent(in, i -> pool.submit(() -> fetch(i)));
+            }
+            try {
+                return read == null ? fetch(first) : read.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + first.label().key(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+        }
     }
 
     private SmallFile fetch(Input in) {

@@ -11,7 +11,8 @@ import com.prism.lts.config.SettingDefaults;
 /**
  * The compactor in a JVM of its own, for tests that kill it: its settings are system properties, and it stops in its
  * tracks at the step named by its argument (a {@link CompactionSteps.Step}, or {@code DELETING_HALF}: after half of
- * the first day's small files are deleted), prints {@code PAUSED AT <step>} and waits to be killed.
+ * the first day's small files are deleted), prints {@code PAUSED AT <step>} and waits to be killed. With any other
+ * argument it runs to the end and prints what it did and the CPU time its JVM used.
  */
 public final class PausingCompactor {
 
@@ -38,10 +39,14 @@ public final class PausingCompactor {
                 }
             }
         };
+        Compactor.Report report;
         try (Compactor compactor = new Compactor(settings, steps, Clock.systemUTC())) {
-            compactor.run();
+            report = compactor.run();
         }
-        System.out.println("FINISHED");
+        System.out.printf("FINISHED: %d days, %d records; the JVM's CPU time %.1f s%n", report.days().size(),
+                report.days().stream().mapToLong(DayOutcome::records).sum(),
+                ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                        .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
     }
 
     private static void pause(String step) {
