@@ -32,9 +32,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Measures compaction for docs/performance.md, on the benchmark's data set (demo events over 30 days on 6 partitions,
  * no keys, archived as shipped: 250 records a file, deflate): objects and bytes per closed day before and after,
- * compaction records/s and CPU seconds, and the Parquet bytes per record of each column against Avro-deflate. Run once
- * by hand: {@code mvn -o -q exec:java -Dexec.mainClass=com.prism.lts.compact.CompactionMeasurement
- * -Dexec.classpathScope=test -Dexec.args=1000000}.
+ * compaction records/s and CPU seconds (the compactor in a JVM of its own, as the CronJob runs it), and the Parquet
+ * bytes per record of each column against Avro-deflate. Run once by hand:
+ * {@code scripts/run-test-main com.prism.lts.compact.CompactionMeasurement -Xmx3g 1000000}.
  */
 public final class CompactionMeasurement {
 
