@@ -92,12 +92,13 @@ public final class Compactor implements AutoCloseable {
             Clock clock) {
         this.settings = settings;
         this.s3 = S3Clients.create(settings);
-        this.catalog = Catalogs.create(settings);
+        Retrying retrying = new Retrying(settings.retry());
+        // two compactors opening one embedded catalog at once may find its tables half created, or its file busy
+        this.catalog = retrying.call("open the catalog", () -> Catalogs.create(settings));
         Map<String, Object> admin = new HashMap<>(kafkaOptions);
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         this.admin = Admin.create(admin);
-        Retrying retrying = new Retrying(settings.retry());
         Map<String, Map<Integer, Long>> committed = new HashMap<>();
         this.context = new Context() {
             @Override

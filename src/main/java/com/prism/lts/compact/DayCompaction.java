@@ -1,5 +1,6 @@
 package com.prism.lts.compact;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -189,8 +190,7 @@ final class DayCompaction {
                     fresh.size(), topic, day, table.table().name(), written.files.size());
         }
         for (Input in : old) {
-            expected.put(in.label(), context.retrying().call("read the header of " + in.label().key(),
-                    () -> digestOf(in)));
+            expected.put(in.label(), digestOf(in));
         }
         verify(table.table(), expected);
         context.steps().reached(Step.DELETING, topic, day);
@@ -329,13 +329,7 @@ final class DayCompaction {
     }
 
     private SmallFile fetch(Input in) {
-        byte[] bytes = context.retrying().call("read " + in.label().key(), () -> {
-            try (InputStream stream = context.s3().getObject(b -> b.bucket(context.bucket()).key(in.label().key())
-                    .ifMatch(in.label().eTag()))) {
-                return stream.readAllBytes();
-            }
-        });
-        SmallFile file = SmallFile.read(in.label(), in.key(), bytes);
+        SmallFile file = SmallFile.read(in.label(), in.key(), bytesOf(in));
         if (file.lastOffset() >= committed(in.key().partition())) {
             throw new NotClosed("the archiver's committed offset of partition " + in.key().partition()
                     + " has not passed the last offset of " + in.label().key());
@@ -343,16 +337,30 @@ final class DayCompaction {
         return file;
     }
 
-    private OffsetDigest digestOf(Input in) throws IOException {
-        try (InputStream stream = context.s3().getObject(b -> b.bucket(context.bucket()).key(in.label().key()));
-                DataFileStream<Object> file = new DataFileStream<>(stream, new GenericDatumReader<>())) {
+    /** The digest of a folded file's offsets, from its header. */
+    private OffsetDigest digestOf(Input in) {
+        byte[] bytes = bytesOf(in);
+        try (DataFileStream<Object> file = new DataFileStream<>(new ByteArrayInputStream(bytes),
+                new GenericDatumReader<>())) {
             Provenance provenance = Provenance.of(file);
             OffsetDigest digest = new OffsetDigest();
             for (long offset : provenance.offsets()) {
                 digest.add(provenance.partition(), offset);
             }
             return digest;
+        } catch (IOException | RuntimeException e) {
+            throw new SmallFile.Unreadable(in.label().key() + " cannot be read as an archive file: " + e.getMessage());
         }
+    }
+
+    /** A small file's bytes, the version that was listed. */
+    private byte[] bytesOf(Input in) {
+        return context.retrying().call("read " + in.label().key(), () -> {
+            try (InputStream stream = context.s3().getObject(b -> b.bucket(context.bucket()).key(in.label().key())
+                    .ifMatch(in.label().eTag()))) {
+                return stream.readAllBytes();
+            }
+        });
     }
 
     private void commit(Table table, Long base, Written written, String runId, int smallFiles) {

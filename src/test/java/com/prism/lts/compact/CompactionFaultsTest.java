@@ -15,6 +15,9 @@ import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,11 +133,16 @@ class CompactionFaultsTest {
         CompactionBed bed = archive.under("two-at-once");
         bed.copyDays(archive, DAYS);
         CyclicBarrier bothReady = new CyclicBarrier(2);
-        CompletableFuture<Compactor.Report> one = CompletableFuture.supplyAsync(() -> bed.compact(meeting(bothReady)));
-        CompletableFuture<Compactor.Report> other = CompletableFuture.supplyAsync(() -> bed.compact(meeting(bothReady)));
-
-        List<DayOutcome> outcomes = new java.util.ArrayList<>(one.get(120, TimeUnit.SECONDS).days());
-        outcomes.addAll(other.get(120, TimeUnit.SECONDS).days());
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        List<DayOutcome> outcomes = new java.util.ArrayList<>();
+        try {
+            Future<Compactor.Report> one = two.submit(() -> bed.compact(meeting(bothReady)));
+            Future<Compactor.Report> other = two.submit(() -> bed.compact(meeting(bothReady)));
+            outcomes.addAll(one.get(120, TimeUnit.SECONDS).days());
+            outcomes.addAll(other.get(120, TimeUnit.SECONDS).days());
+        } finally {
+            two.shutdownNow();
+        }
 
         assertThat(outcomes).hasSize(2 * DAYS.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
         assertThat(outcomes.stream().mapToLong(DayOutcome::records).sum()).isEqualTo(EVENTS);
