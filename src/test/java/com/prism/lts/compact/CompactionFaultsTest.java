@@ -211,6 +211,26 @@ class CompactionFaultsTest {
     }
 
     @Test
+    void a_small_file_in_a_glacier_class_leaves_its_day_as_it_is_and_says_so() {
+        CompactionBed bed = archive.under("glacier");
+        bed.copyDays(archive, DAYS[0]);
+        String frozen = bed.smallFiles().get(0);
+        TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(frozen)
+                .destinationBucket(Testbed.BUCKET).destinationKey(frozen).storageClass("GLACIER")
+                .metadataDirective("COPY"));
+        List<String> before = bed.smallFiles();
+
+        Compactor.Report report = bed.compact();
+
+        assertThat(report.days()).singleElement().satisfies(day -> {
+            assertThat(day.kind()).isEqualTo(DayOutcome.Kind.LEFT);
+            assertThat(day.reason()).isEqualTo("1 of its small files are in an archived storage class and cannot be"
+                    + " read until restored, such as " + frozen + " (GLACIER)");
+        });
+        assertThat(bed.smallFiles()).isEqualTo(before);
+    }
+
+    @Test
     void a_writer_schema_the_table_cannot_follow_leaves_its_day_as_small_files_in_one_sentence() {
         CompactionBed bed = archive.under("incompatible");
         bed.copyDays(archive, DAYS[0], INCOMPATIBLE_DAY);

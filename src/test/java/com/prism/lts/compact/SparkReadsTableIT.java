@@ -3,15 +3,22 @@ package com.prism.lts.compact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.reflect.Method;
+import java.io.File;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
@@ -24,11 +31,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Apache Spark (local mode, Iceberg's Spark runtime) reads the compacted table with {@code select *}: one row per
  * record produced, keys, values and headers as produced. Spark's jars are about 430 MB, so this runs only with
  * {@code mvn -Pspark verify -Dit.test=SparkReadsTableIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}; Spark
- * is driven through reflection so that the default build compiles without it.
+ * runs in a JVM of its own ({@link SparkQuery}).
  */
 class SparkReadsTableIT {
 
     static final String TOPIC = "spark-events";
+    /** Prism's own Iceberg and Parquet jars: Iceberg's Spark runtime has the same classes over a shaded Parquet. */
+    static final Pattern PRISMS_ICEBERG = Pattern.compile(
+            "/org/apache/iceberg/iceberg-(api|common|core|data|parquet|bundled-guava)/|/org/apache/parquet/");
+    /** What Spark's launcher opens on Java 17. */
+    static final List<String> OPENS = Stream.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
+            "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
+            "sun.nio.cs", "sun.security.action", "sun.util.calendar")
+            .map(pkg -> "--add-opens=java.base/" + pkg + "=ALL-UNNAMED").toList();
 
     @RegisterExtension
     static final Testbed TESTBED = new Testbed();
@@ -52,60 +67,57 @@ class SparkReadsTableIT {
         Map<String, ConsumerRecord<byte[], byte[]>> sent = TESTBED.kafka().readAll(TOPIC).stream()
                 .collect(Collectors.toMap(r -> r.partition() + "/" + r.offset(), r -> r));
 
-        Object spark = spark(bed);
-        try {
-            String table = "prism.prism_lts." + bed.archiveSettings().compaction().table(TOPIC);
-            List<?> all = sql(spark, "SELECT * FROM " + table);
-            List<?> rows = sql(spark, "SELECT prism.partition, prism.offset, prism.key, prism.value,"
-                    + " size(prism.headers), event_id, region FROM " + table);
+        String table = "prism.prism_lts." + bed.archiveSettings().compaction().table(TOPIC);
+        List<String> lines = spark(bed, "SELECT count(*) FROM (SELECT * FROM " + table + ")",
+                "SELECT concat_ws(' ', prism.partition, prism.offset, coalesce(hex(prism.key), 'null'),"
+                        + " hex(prism.value), size(prism.headers), event_id, coalesce(region, 'null')) FROM " + table);
 
-            assertThat(all).hasSize(300);
-            Map<String, List<Object>> read = new HashMap<>();
-            for (Object row : rows) {
-                List<Object> columns = columns(row, 7);
-                assertThat(read.put(columns.get(0) + "/" + columns.get(1), columns)).isNull();
-            }
-            assertThat(read.keySet()).isEqualTo(sent.keySet());
-            read.forEach((place, columns) -> {
-                ConsumerRecord<byte[], byte[]> original = sent.get(place);
-                assertThat((byte[]) columns.get(2)).as(place).isEqualTo(original.key());
-                assertThat((byte[]) columns.get(3)).as(place)
-                        .isEqualTo(Arrays.copyOfRange(original.value(), 5, original.value().length));
-                assertThat(columns.get(4)).as(place).isEqualTo(original.headers().toArray().length);
-                assertThat(ByteBuffer.wrap(original.value(), 1, 4).getInt() == VariedEvents.SCHEMA_V2_ID
-                        || columns.get(6) == null).as(place).isTrue();
-            });
-        } finally {
-            spark.getClass().getMethod("stop").invoke(spark);
+        List<String> rows = lines.stream().filter(line -> line.startsWith("ROW ")).map(line -> line.substring(4))
+                .toList();
+        assertThat(rows.get(0)).as("select *").isEqualTo("300");
+        Map<String, String[]> read = new HashMap<>();
+        for (String row : rows.subList(1, rows.size())) {
+            String[] columns = row.split(" ");
+            assertThat(read.put(columns[0] + "/" + columns[1], columns)).isNull();
         }
+        assertThat(read.keySet()).isEqualTo(sent.keySet());
+        read.forEach((place, columns) -> {
+            ConsumerRecord<byte[], byte[]> original = sent.get(place);
+            assertThat(columns[2]).as(place).isEqualTo(original.key() == null ? "null" : hex(original.key()));
+            assertThat(columns[3]).as(place).isEqualTo(hex(Arrays.copyOfRange(original.value(), 5,
+                    original.value().length)));
+            assertThat(Integer.parseInt(columns[4])).as(place).isEqualTo(original.headers().toArray().length);
+            assertThat(ByteBuffer.wrap(original.value(), 1, 4).getInt() == VariedEvents.SCHEMA_V2_ID
+                    || columns[6].equals("null")).as(place).isTrue();
+        });
     }
 
-    private static Object spark(CompactionBed bed) throws Exception {
-        Object builder = Class.forName("org.apache.spark.sql.SparkSession").getMethod("builder").invoke(null);
-        Method config = builder.getClass().getMethod("config", String.class, String.class);
-        config.invoke(builder, "spark.master", "local[1]");
-        config.invoke(builder, "spark.ui.enabled", "false");
-        config.invoke(builder, "spark.sql.shuffle.partitions", "1");
-        config.invoke(builder, "spark.sql.extensions",
-                "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
-        config.invoke(builder, "spark.sql.catalog.prism", "org.apache.iceberg.spark.SparkCatalog");
-        for (Map.Entry<String, String> property : Catalogs.properties(bed.archiveSettings()).entrySet()) {
-            config.invoke(builder, "spark.sql.catalog.prism." + property.getKey(), property.getValue());
-        }
-        return builder.getClass().getMethod("getOrCreate").invoke(builder);
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().withUpperCase().formatHex(bytes);
     }
 
-    private static List<?> sql(Object spark, String query) throws Exception {
-        Object frame = spark.getClass().getMethod("sql", String.class).invoke(spark, query);
-        return (List<?>) frame.getClass().getMethod("collectAsList").invoke(frame);
-    }
-
-    private static List<Object> columns(Object row, int count) throws Exception {
-        Method get = Class.forName("org.apache.spark.sql.Row").getMethod("get", int.class);
-        Object[] columns = new Object[count];
-        for (int i = 0; i < count; i++) {
-            columns[i] = get.invoke(row, i);
+    /** Runs the queries with Spark in a JVM of its own; returns what it printed. */
+    private static List<String> spark(CompactionBed bed, String... queries) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx2g"));
+        command.addAll(OPENS);
+        command.add("-Dspark.master=local[1]");
+        command.add("-Dspark.ui.enabled=false");
+        command.add("-Dspark.sql.catalog.prism=org.apache.iceberg.spark.SparkCatalog");
+        Catalogs.properties(bed.archiveSettings()).forEach((key, value) -> command.add("-Dspark.sql.catalog.prism."
+                + key + "=" + value));
+        command.add("-cp");
+        command.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !PRISMS_ICEBERG.matcher(entry).find()).collect(Collectors.joining(File.pathSeparator)));
+        command.add(SparkQuery.class.getName());
+        command.addAll(List.of(queries));
+        Path log = Path.of("target", "spark-query.log");
+        Process spark = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!spark.waitFor(5, TimeUnit.MINUTES)) {
+            spark.destroyForcibly();
         }
-        return Arrays.asList(columns);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(spark.exitValue()).as(String.join("\n", lines)).isZero();
+        return lines;
     }
 }
