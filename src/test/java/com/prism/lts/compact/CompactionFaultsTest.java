@@ -153,6 +153,29 @@ class CompactionFaultsTest {
     }
 
     @Test
+    void two_workers_share_the_days_each_compacting_only_its_own() {
+        CompactionBed bed = archive.under("workers");
+        bed.copyDays(archive, DAYS);
+        bed.settings().put("prism.compact.workers", "2");
+        bed.settings().put("prism.compact.worker", "0");
+        Set<LocalDate> zero = Set.of(DAYS).stream()
+                .filter(day -> Math.floorMod((TOPIC + "/" + day).hashCode(), 2) == 0).collect(Collectors.toSet());
+
+        List<DayOutcome> first = bed.compact().days();
+        List<String> left = bed.smallFiles();
+        bed.settings().put("prism.compact.worker", "1");
+        List<DayOutcome> second = bed.compact().days();
+
+        assertThat(first).extracting(DayOutcome::day).containsExactlyInAnyOrderElementsOf(zero);
+        assertThat(left).isNotEmpty().allMatch(key -> zero.stream().noneMatch(day -> key.contains(
+                String.format("day=%02d/", day.getDayOfMonth()))));
+        assertThat(second).extracting(DayOutcome::day).doesNotContainAnyElementsOf(zero).hasSize(DAYS.length
+                - zero.size());
+        assertExactlyOnce(bed);
+        assertThat(bed.smallFiles()).isEmpty();
+    }
+
+    @Test
     void s3_unreachable_at_the_commit_is_retried_and_nothing_is_deleted_before_the_commit() throws Exception {
         CompactionBed bed = archive.under("s3-outage");
         bed.copyDays(archive, DAYS[0]);
