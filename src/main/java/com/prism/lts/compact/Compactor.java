@@ -1,5 +1,8 @@
 package com.prism.lts.compact;
 
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -242,11 +245,15 @@ public final class Compactor implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         admin.close();
         s3.close();
-        if (catalog instanceof AutoCloseable closeable) {
-            closeable.close();
+        if (catalog instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

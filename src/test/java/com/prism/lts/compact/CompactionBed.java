@@ -88,8 +88,6 @@ final class CompactionBed {
     Compactor.Report compact(CompactionSteps steps) {
         try (Compactor compactor = new Compactor(lookup(), steps, Clock.systemUTC())) {
             return compactor.run();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
