@@ -64,6 +64,8 @@ class CompactionFaultsTest {
     static final Testbed TESTBED = new Testbed();
     static CompactionBed archive;
     static Set<String> produced;
+    /** The value each produced record was sent with, after the wire format header, by partition and offset. */
+    static Map<String, byte[]> values;
 
     @BeforeAll
     static void archiveOnce() {
@@ -90,9 +92,11 @@ class CompactionFaultsTest {
                     archive.settings().get("prism.kafka.group-id"), TOPIC).values().stream()
                     .mapToLong(Long::longValue).sum() == EVENTS + 30);
         }
-        produced = TESTBED.kafka().readAll(TOPIC).stream()
+        values = TESTBED.kafka().readAll(TOPIC).stream()
                 .filter(r -> ByteBuffer.wrap(r.value(), 1, 4).getInt() != INCOMPATIBLE_ID)
-                .map(CompactionFaultsTest::place).collect(Collectors.toSet());
+                .collect(Collectors.toMap(CompactionFaultsTest::place, r -> java.util.Arrays.copyOfRange(r.value(), 5,
+                        r.value().length)));
+        produced = values.keySet();
     }
 
     /** The demo schema with {@code duration_ms} a string: a change no Iceberg schema can follow. */
@@ -326,6 +330,13 @@ class CompactionFaultsTest {
         assertThat(holdings.keySet()).isEqualTo(expected);
         assertThat(holdings.entrySet()).allSatisfy(place -> assertThat(place.getValue()).as(place.getKey())
                 .isEqualTo(1));
+        if (bed.catalog().tableExists(bed.tableId())) {
+            assertThat(bed.rows()).allSatisfy(row -> {
+                org.apache.iceberg.data.Record prism = CompactionBed.provenance(row);
+                String place = prism.getField("partition") + "/" + prism.getField("offset");
+                assertThat(CompactedTableTest.bytes(prism.getField("value"))).as(place).isEqualTo(values.get(place));
+            });
+        }
     }
 
     /** Runs again until the orphan files of the fault are old enough to be removed, and are. */
