@@ -2,6 +2,7 @@ package com.prism.lts.table;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -105,6 +106,24 @@ public final class CompactedDay implements CloseableIterator<Record> {
     /** The Kafka offset of a row read here. */
     public static long offset(Record row) {
         return (Long) provenance(row).getField(ArchiveTable.OFFSET);
+    }
+
+    /**
+     * A row's value in the Confluent wire format, as the producer sent it: the byte 0, the writer schema's registry id
+     * (4 bytes, big-endian), the Avro bytes. Needs {@link ArchiveTable#VALUE} and {@link ArchiveTable#SCHEMA_ID} read.
+     *
+     * @throws IllegalArgumentException for a value read by another {@code prism.decoder}, which had no registry id
+     */
+    public static byte[] wireFormat(Record row) {
+        Record prism = provenance(row);
+        String schemaId = prism.getField(ArchiveTable.SCHEMA_ID).toString();
+        if (!schemaId.matches("\\d{1,10}")) {
+            throw new IllegalArgumentException("schema " + schemaId + " has no registry id: its values have no wire"
+                    + " format");
+        }
+        ByteBuffer value = ((ByteBuffer) prism.getField(ArchiveTable.VALUE)).duplicate();
+        return ByteBuffer.allocate(5 + value.remaining()).put((byte) 0).putInt(Integer.parseInt(schemaId))
+                .put(value).array();
     }
 
     /** The {@code prism} struct of a row. */
