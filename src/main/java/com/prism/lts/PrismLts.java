@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import com.prism.lts.app.ArchiveApplication;
 import com.prism.lts.audit.AuditCommand;
 import com.prism.lts.config.EnvironmentVariables;
+import com.prism.lts.compact.CompactCommand;
 import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.demo.SendCommand;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
 @Command(name = "prism-lts", mixinStandardHelpOptions = true,
         description = "Archives Avro events from Kafka into S3, one folder per metric_date.",
         subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class,
-            AuditCommand.class, RestoreCommand.class})
+            AuditCommand.class, RestoreCommand.class, CompactCommand.class})
 public final class PrismLts implements Runnable {
 
     public static void main(String[] args) {

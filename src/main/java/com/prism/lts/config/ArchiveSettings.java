@@ -64,7 +64,8 @@ public record ArchiveSettings(
         String deadLetterTopic,
         long kafkaCheckIntervalMs,
         long kafkaUnreachableLogIntervalMs,
-        String logFormat) {
+        String logFormat,
+        CompactionSettings compaction) {
 
     public static final String CONFLUENT_DECODER = "confluent";
     /**
@@ -128,7 +129,8 @@ public record ArchiveSettings(
                 r.required("prism.dead-letter.topic"),
                 r.positiveLong("prism.kafka.check-interval-ms"),
                 r.positiveLong("prism.kafka.unreachable-log-interval-ms"),
-                r.oneOf("prism.log.format", LOG_FORMATS));
+                r.oneOf("prism.log.format", LOG_FORMATS),
+                CompactionSettings.read(r));
         settings.crossCheck(r);
         r.failIfProblems();
         return settings;
