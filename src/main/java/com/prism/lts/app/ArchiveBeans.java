@@ -125,7 +125,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("pollFailures", new PollFailures(metrics));
         registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context), settings.retry()));
         registry.bind("chooseDay", new ChooseDay(metricDate));
-        registry.bind("skipArchived", new SkipArchived());
+        registry.bind("skipArchived", new SkipArchived(metrics::restoredCopies));
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, metrics));
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());

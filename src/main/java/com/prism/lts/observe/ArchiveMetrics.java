@@ -36,6 +36,7 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
     private final Counter bytesWritten;
     private final Counter uploadFailures;
     private final Counter routeFailures;
+    private final Counter restoredCopies;
     private final Timer uploadLatency;
     private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
     private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
@@ -54,6 +55,9 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
                 .description("Failed upload attempts; each is retried").register(registry);
         routeFailures = Counter.builder("prism.route.failures")
                 .description("Polls whose archive route failed; their partitions are read again").register(registry);
+        restoredCopies = Counter.builder("prism.records.restored.copies")
+                .description("Records restore produced back into their own topic and partition: already archived,"
+                        + " not archived again").register(registry);
         uploadLatency = Timer.builder("prism.upload.latency")
                 .description("From a file being written to it being stored in S3, retries included")
                 .register(registry);
@@ -94,6 +98,11 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
      * One commit-lag gauge per partition, showing whichever ledger owns it now: with several consumers per replica a
      * partition can pass from one to another, and the new owner may be told before the old one lets go.
      */
+    /** A poll held {@code count} records restored from the archive into their own partition: not archived again. */
+    public void restoredCopies(int count) {
+        restoredCopies.increment(count);
+    }
+
     @Override
     public void routeFailed(PartitionLedger partition) {
         routeFailures.increment();

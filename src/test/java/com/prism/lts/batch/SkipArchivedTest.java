@@ -2,13 +2,16 @@ package com.prism.lts.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.prism.lts.commit.PartitionLedger;
+import com.prism.lts.commit.PolledRecord;
 import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.restore.RestoreHeaders;
 import com.prism.lts.testing.Events;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -35,10 +38,35 @@ class SkipArchivedTest {
         PartitionLedger givenUp = TestLedgers.givenUp("ac-user-event", 1);
         Exchange poll = poll(record(owned, 0, 7), record(givenUp, 1, 8), record(owned, 0, 8));
 
-        new SkipArchived().process(poll);
+        new SkipArchived(copies -> { }).process(poll);
 
         assertThat(poll.getMessage().getBody(List.class)).extracting(record -> ((Exchange) record).isRouteStop())
                 .containsExactly(false, true, false);
+    }
+
+    @Test
+    void a_record_restored_into_its_own_partition_is_not_archived_again_and_one_restored_elsewhere_is() {
+        PartitionLedger owned = TestLedgers.assigned("ac-user-event", 0);
+        Exchange ownCopy = record(owned, 0, 7);
+        restoredFrom(ownCopy, "ac-user-event", 0);
+        Exchange fromElsewhere = record(owned, 0, 8);
+        restoredFrom(fromElsewhere, "ac-user-event", 3);
+        Exchange poll = poll(ownCopy, fromElsewhere, record(owned, 0, 9));
+        List<Integer> counted = new ArrayList<>();
+
+        new SkipArchived(counted::add).process(poll);
+
+        assertThat(poll.getMessage().getBody(List.class)).extracting(record -> ((Exchange) record).isRouteStop())
+                .containsExactly(true, false, false);
+        assertThat(counted).containsExactly(1);
+    }
+
+    private static void restoredFrom(Exchange record, String topic, int partition) {
+        ConsumerRecord<?, ?> kafka = PolledRecord.of(record).record();
+        kafka.headers().add(RestoreHeaders.SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+        kafka.headers().add(RestoreHeaders.SOURCE_PARTITION, Integer.toString(partition)
+                .getBytes(StandardCharsets.UTF_8));
+        kafka.headers().add(RestoreHeaders.SOURCE_OFFSET, "42".getBytes(StandardCharsets.UTF_8));
     }
 
     private Exchange record(PartitionLedger ledger, int partition, long offset) {
