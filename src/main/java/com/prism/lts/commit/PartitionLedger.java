@@ -394,8 +394,10 @@ public final class PartitionLedger {
         streams.forEach((key, stream) -> cuts.put(key, stream.cuts.values().stream()
                 .map(cut -> new CommitState.Cut(cut.first, cut.end, cut.status == Status.DONE)).toList()));
         // every record the state describes was read with this epoch or a lower one: its own, and its previous owner's
-        Integer lastEpoch = leaderEpochs.isEmpty() ? previousEpoch : previousEpoch == null
-                ? leaderEpochs.lastEntry().getValue() : Math.max(previousEpoch, leaderEpochs.lastEntry().getValue());
+        Integer lastEpoch = previousEpoch;
+        if (!leaderEpochs.isEmpty() && (lastEpoch == null || leaderEpochs.lastEntry().getValue() > lastEpoch)) {
+            lastEpoch = leaderEpochs.lastEntry().getValue();
+        }
         return new Snapshot(this, safe, epochAt(safe - 1),
                 new CommitState(settingsHash, topicId, lastEpoch, cuts, new TreeSet<>(deadLettered)), cutSequence,
                 version);

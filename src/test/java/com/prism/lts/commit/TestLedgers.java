@@ -2,6 +2,7 @@ package com.prism.lts.commit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 
 /** Partition ledgers for tests outside this package, which cannot assign partitions themselves. */
 public final class TestLedgers {
@@ -23,6 +24,12 @@ public final class TestLedgers {
 
     /** The ledger of a partition just assigned to a consumer, with nothing committed yet. */
     public static PartitionLedger assigned(String topic, int partition) {
-        return new PartitionLedger(new TopicPartition(topic, partition), 1, 0, null, -1, CommitState.empty(0, null));
+        return assigned(topic, partition, null);
+    }
+
+    /** The same, of the topic incarnation {@code topicId}. */
+    public static PartitionLedger assigned(String topic, int partition, Uuid topicId) {
+        return new PartitionLedger(new TopicPartition(topic, partition), 1, 0, topicId, -1,
+                CommitState.empty(0, topicId));
     }
 }

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongToIntFunction;
 import java.util.stream.IntStream;
 
 import com.prism.lts.batch.ArchiveRecord;
@@ -94,7 +95,7 @@ class ExistingArchiveFileTest {
     }
 
     @Test
-    void a_larger_file_with_other_records_under_the_key_is_kept_and_the_records_it_lacks_get_a_key_of_their_own()
+    void a_larger_file_with_other_records_under_the_key_is_kept_and_the_records_it_lacks_go_to_a_variant_of_the_key()
             throws Exception {
         // Written by a replica with another prism.metric-date.zone: five records, but not the batch's 105
         put(written(100, 101, 102, 103, 104));
@@ -102,7 +103,12 @@ class ExistingArchiveFileTest {
         existing.settle(written(100, 102, 105));
 
         assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L, 103L, 104L, 105L);
-        assertThat(keys()).containsExactlyInAnyOrder(key(100), key(105));
+        String variant = key(100).replace(".avro", "-1.avro");
+        assertThat(keys()).containsExactlyInAnyOrder(key(100), variant);
+
+        existing.settle(written(100, 102, 105));
+        assertThat(keys()).as("settled again the same way, along the same variants").hasSize(2);
+        assertThat(archivedOffsets()).containsExactly(100L, 101L, 102L, 103L, 104L, 105L);
     }
 
     @Test
@@ -136,6 +142,19 @@ class ExistingArchiveFileTest {
     }
 
     @Test
+    void a_file_of_the_same_offsets_and_timestamps_but_other_values_is_not_taken_for_the_batchs_records()
+            throws Exception {
+        // a topic deleted and created again, its records published again as corrections: same offsets, same
+        // timestamps, other values
+        put(writtenOf(offset -> (int) offset + 1000, TIMESTAMP, 100, 101));
+
+        existing.settle(written(100, 101));
+
+        assertThat(keys()).containsExactlyInAnyOrder(key(100), key(100).replace(".avro", "-1.avro"));
+        assertThat(archivedOffsets()).as("both incarnations kept").containsExactly(100L, 100L, 101L, 101L);
+    }
+
+    @Test
     void a_key_that_is_free_again_by_the_time_it_is_settled_gets_the_file() throws Exception {
         existing.settle(written(100, 101, 102));
 
@@ -148,11 +167,17 @@ class ExistingArchiveFileTest {
     }
 
     private Exchange writtenAt(long firstTimestamp, long... offsets) throws Exception {
+        return writtenOf(offset -> (int) offset, firstTimestamp, offsets);
+    }
+
+    /** As {@link #written}, the record at each offset holding demo event {@code eventOf(offset)}. */
+    private Exchange writtenOf(LongToIntFunction eventOf, long firstTimestamp, long... offsets) throws Exception {
         PartitionLedger ledger = TestLedgers.assigned("ac-user-event", 0);
         List<ArchiveRecord> records = IntStream.range(0, offsets.length)
                 .mapToObj(i -> new ArchiveRecord(Events.polled("ac-user-event", 0, offsets[i],
                         firstTimestamp + offsets[i]), DAY,
-                        Events.decoded(Events.DEMO_SCHEMA_ID, DEMO.event((int) offsets[i])), ledger, null))
+                        Events.decoded(Events.DEMO_SCHEMA_ID, DEMO.event(eventOf.applyAsInt(offsets[i]))), ledger,
+                        null))
                 .toList();
         return Uploads.of(TestBatches.of(records), prefix);
     }

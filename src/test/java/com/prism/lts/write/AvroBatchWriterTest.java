@@ -30,6 +30,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -43,6 +44,7 @@ class AvroBatchWriterTest {
     private static final String TOPIC = "ac-user-event";
     private static final int PARTITION = 0;
     private static final LocalDate DAY = LocalDate.of(2018, 1, 4);
+    private static final Uuid TOPIC_ID = Uuid.fromString("q5Xe6CXvSKSmW8GkpQ6ARw");
     private static final long[] OFFSETS = {42, 43, 47, 48, 100};
     private static final long[] TIMESTAMPS = {1_515_024_000_000L, 1_515_023_990_000L, 1_515_024_000_500L,
         1_515_110_399_999L, 1_515_024_000_500L};
@@ -90,7 +92,9 @@ class AvroBatchWriterTest {
             assertThat(provenance.offsets()).containsExactly(OFFSETS);
             assertThat(provenance.timestamps()).containsExactly(TIMESTAMPS);
             assertThat(provenance.schemaId()).isEqualTo(Integer.toString(Events.DEMO_SCHEMA_ID));
-            assertThat(provenance.formatVersion()).isEqualTo(2);
+            assertThat(provenance.formatVersion()).isEqualTo(3);
+            assertThat(provenance.topicId()).as("the topic incarnation its records were read from")
+                    .isEqualTo(TOPIC_ID.toString());
         }
     }
 
@@ -179,7 +183,7 @@ class AvroBatchWriterTest {
     }
 
     private static ArchiveBatch batchOf(List<GenericRecord> events) {
-        PartitionLedger watermark = TestLedgers.assigned(TOPIC, PARTITION);
+        PartitionLedger watermark = TestLedgers.assigned(TOPIC, PARTITION, TOPIC_ID);
         List<ArchiveRecord> records = IntStream.range(0, events.size())
                 .mapToObj(i -> new ArchiveRecord(new ConsumerRecord<>(TOPIC, PARTITION, OFFSETS[i], TIMESTAMPS[i],
                         TIMESTAMP_TYPES[i], -1, -1, KEYS[i], null, new RecordHeaders(HEADERS[i]), Optional.empty()),

@@ -78,7 +78,7 @@ class AvroFileFormatTest {
                 AvroBatchWriter.META_TOPIC, TOPIC,
                 AvroBatchWriter.META_PARTITION, "0",
                 AvroBatchWriter.META_METRIC_DATE, "2018-01-04",
-                AvroBatchWriter.META_FORMAT_VERSION, "2"));
+                AvroBatchWriter.META_FORMAT_VERSION, "3"));
         assertThat(written.getProperty(AvroFileFormat.WRITTEN_AT)).isNotNull();
     }
 
