@@ -39,6 +39,7 @@ import com.prism.lts.observe.ManagementPort;
 import com.prism.lts.observe.RoutesLiveness;
 import com.prism.lts.observe.S3Credentials;
 import com.prism.lts.observe.S3Readiness;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.observe.StopReport;
 import com.prism.lts.upload.AwaitCommit;
 import com.prism.lts.upload.BatchUploaded;
@@ -76,7 +77,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * S3 key), {@code avroFile} (the data format of archive files), {@code archiveS3}, {@code archiveFileUploads} (the S3
  * client that stores archive files as {@code prism.s3.storage-class} and the other storage settings say),
  * {@code batchUploaded}, {@code existingArchiveFile} and {@code failedAttempt}; and the health checks
- * {@code kafkaReadiness}, {@code s3Readiness} and {@code routesLiveness}.
+ * {@code kafkaReadiness}, {@code s3Readiness}, {@code stuck} and {@code routesLiveness}.
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
@@ -95,7 +96,9 @@ public final class ArchiveBeans implements CamelConfiguration {
         context.getComponent("kafka", KafkaComponent.class).getConfiguration().getAdditionalProperties()
                 .putAll(settings.kafkaSecurity().clientProperties());
 
-        ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry));
+        Stuck stuck = new Stuck();
+        registry.bind("stuck", stuck);
+        ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry), stuck);
         MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
         DayBatches dayBatches = new DayBatches(settings.flushSize(), settings.quietMs(), settings.maxAgeMs(),
                 settings.maxOpenBatches(), settings.maxBufferedBytes());
@@ -126,7 +129,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context), settings.retry()));
         registry.bind("chooseDay", new ChooseDay(metricDate));
         registry.bind("skipArchived", new SkipArchived(metrics::restoredCopies));
-        registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, metrics));
+        registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, metrics, stuck));
         registry.bind("dayBatches", dayBatches);
         registry.bind("dayBatchesController", dayBatches.controller());
         registry.bind("dayBatchRepository", new DayBatchRepository());
@@ -149,7 +152,7 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archiveS3", s3);
         registry.bind("archiveFileUploads", fileUploads);
         registry.bind("batchUploaded", new BatchUploaded(settings.bucket(), dayBatches, metrics));
-        FailedAttempt failedAttempt = new FailedAttempt(metrics, settings.bucket());
+        FailedAttempt failedAttempt = new FailedAttempt(metrics, settings.bucket(), stuck);
         registry.bind("failedAttempt", failedAttempt);
         KafkaReachability reachability = new KafkaReachability(settings.bootstrapServers(),
                 Duration.ofMillis(settings.kafkaCheckIntervalMs()),
@@ -163,7 +166,7 @@ public final class ArchiveBeans implements CamelConfiguration {
                 s3Readiness::problem));
         registry.bind("routesLiveness", new RoutesLiveness());
         registry.bind("existingArchiveFile", new ExistingArchiveFile(new S3ArchiveStore(s3, settings.bucket(), storage),
-                settings.bucket(), writer, settings.retry()));
+                settings.bucket(), writer, settings.retry(), stuck));
     }
 
     /**

@@ -71,6 +71,11 @@ public final class SkipArchived implements Processor {
             case DEAD_LETTER, FREE -> {
                 // on its way: to the dead-letter topic, or into a batch
             }
+            case REFUSED_HERE -> throw new IllegalStateException(polled.ledger().partition() + " offset "
+                    + polled.offset() + " was archived by the partition's previous owner, but this replica cannot read"
+                    + " it (" + exchange.getProperty(DeadLetters.REJECTION, Exception.class).getMessage() + "): every"
+                    + " replica must read schemas the same way (prism.schema-registry.url, prism.schema-directory,"
+                    + " prism.decoder)");
         }
     }
 }

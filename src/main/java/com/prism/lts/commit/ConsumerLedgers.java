@@ -47,6 +47,8 @@ final class ConsumerLedgers {
      */
     private static final long CUT_COMMIT_SPACING_NANOS = 50_000_000L;
     private static final long WARN_EVERY_NANOS = 30_000_000_000L;
+    /** How many failures in a row for the same records make a partition stuck: a glitch passes before that. */
+    static final int STUCK_AFTER = 3;
 
     private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
     private final CommitMetadata metadata;
@@ -238,6 +240,7 @@ final class ConsumerLedgers {
         if (held && retried != null && !records.isEmpty()
                 && records.get(records.size() - 1).offset() > retried.offset()) {
             retries.remove(partition);
+            watch.movedOn(partition);
         }
         return held;
     }
@@ -319,6 +322,11 @@ final class ConsumerLedgers {
                     nanoTime.getAsLong() + delay * 1_000_000));
             LOG.warn("{} is read again from its committed offset in {} ms (attempt {}); nothing past it is committed"
                     + " meanwhile", partition, delay, attempts);
+            if (attempts >= STUCK_AFTER) {
+                watch.stuck(partition, "the archive route failed " + attempts + " times in a row for the same records ("
+                        + rewind.why() + "); it keeps reading them again, every " + retry.maxDelayMs() / 1000
+                        + " s at most");
+            }
         } else {
             LOG.warn("{}: {}", partition, rewind.why());
         }
@@ -370,7 +378,9 @@ final class ConsumerLedgers {
     void giveUp(TopicPartition partition) {
         PartitionLedger ledger = ledgers.remove(partition);
         stateObjects.remove(partition);
-        retries.remove(partition);
+        if (retries.remove(partition) != null) {
+            watch.movedOn(partition);
+        }
         if (ledger != null) {
             retire(ledger);
         }

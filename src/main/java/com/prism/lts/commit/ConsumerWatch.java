@@ -1,5 +1,7 @@
 package com.prism.lts.commit;
 
+import org.apache.kafka.common.TopicPartition;
+
 /** Told what the consumers of this replica read, and when one starts or stops owning a partition. */
 public interface ConsumerWatch {
 
@@ -12,4 +14,10 @@ public interface ConsumerWatch {
 
     /** The archive route failed for records of {@code partition}: it is read again. */
     void routeFailed(PartitionLedger partition);
+
+    /** {@code partition}'s route has failed so often in a row for the same records that it will not pass by itself. */
+    void stuck(TopicPartition partition, String why);
+
+    /** {@code partition} moved past what held it, or is no longer this replica's. */
+    void movedOn(TopicPartition partition);
 }

@@ -280,7 +280,9 @@ public final class PartitionLedger {
                 return Filing.DEAD_LETTERED_BEFORE;
             }
             if (stream == null) {
-                return Filing.DEAD_LETTER;
+                // every record up to the horizon was routed by a previous owner that files records as this one does,
+                // and it did not dead-letter this one: it is in a file, and this replica does not read it the same way
+                return offset <= horizon ? Filing.REFUSED_HERE : Filing.DEAD_LETTER;
             }
             Cut file = offset > horizon ? null : previousFile(stream, offset);
             return file == null ? Filing.FREE : file.done() ? Filing.ARCHIVED_BEFORE
@@ -584,6 +586,7 @@ public final class PartitionLedger {
         static final Filing GIVEN_UP = new Filing(Kind.GIVEN_UP, null);
         static final Filing DEAD_LETTERED_BEFORE = new Filing(Kind.DEAD_LETTERED_BEFORE, null);
         static final Filing DEAD_LETTER = new Filing(Kind.DEAD_LETTER, null);
+        static final Filing REFUSED_HERE = new Filing(Kind.REFUSED_HERE, null);
         static final Filing ARCHIVED_BEFORE = new Filing(Kind.ARCHIVED_BEFORE, null);
         static final Filing FREE = new Filing(Kind.FREE, null);
 
@@ -594,6 +597,12 @@ public final class PartitionLedger {
             DEAD_LETTERED_BEFORE,
             /** It cannot be archived: to the dead-letter topic. */
             DEAD_LETTER,
+            /**
+             * This replica cannot archive it, but the partition's previous owner did (its schema registry or schema
+             * directory answered otherwise): neither dead-lettered (it is in a file) nor skipped (which file is not
+             * known without reading it). The poll fails, and the partition is read again until the replicas agree.
+             */
+            REFUSED_HERE,
             /** The partition's previous owner put it in a file known to be in S3. */
             ARCHIVED_BEFORE,
             /** Into a batch that gathers again a file of the partition's previous owner. */

@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import com.prism.lts.commit.Poll;
 import com.prism.lts.commit.PolledRecord;
+import com.prism.lts.observe.Stuck;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Message;
@@ -38,15 +39,25 @@ public final class DeadLetters {
 
     private final UnaryOperator<String> topicFor;
     private final RejectionCounter counter;
+    private final Stuck stuck;
 
     /** Counts dead-lettered records by reason. */
     public interface RejectionCounter {
         void rejected(RejectReason reason);
     }
 
-    public DeadLetters(UnaryOperator<String> topicFor, RejectionCounter counter) {
+    /** @param stuck told when a dead letter the topic refused for good is taken at last */
+    public DeadLetters(UnaryOperator<String> topicFor, RejectionCounter counter, Stuck stuck) {
         this.topicFor = topicFor;
         this.counter = counter;
+        this.stuck = stuck;
+    }
+
+    /** How a dead letter the dead-letter topic refuses for good is named while it holds its partition. */
+    public static String stuckName(Exchange exchange) {
+        Message message = exchange.getMessage();
+        return "the dead letter of " + message.getHeader(KafkaConstants.TOPIC) + "-"
+                + message.getHeader(KafkaConstants.PARTITION) + " offset " + message.getHeader(KafkaConstants.OFFSET);
     }
 
     public static void reject(Exchange exchange, RecordRejectedException rejection) {
@@ -109,5 +120,6 @@ public final class DeadLetters {
         PolledRecord polled = PolledRecord.of(exchange);
         polled.ledger().deadLettered(polled.offset());
         counter.rejected(rejection.reason());
+        stuck.clear(stuckName(exchange));
     }
 }

@@ -64,7 +64,14 @@ public final class KafkaDeserializerDecoder implements EventDecoder {
                         ? new SpecificDatumWriter<>(schema) : new GenericDatumWriter<>(schema)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(value == null ? 64 : value.length);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
-        writer.datumWriter().write(record, encoder);
+        try {
+            writer.datumWriter().write(record, encoder);
+        } catch (RuntimeException e) {
+            // the deserializer's record does not fit its own schema (a null where none may be, a wrong type): no retry
+            // will change that
+            throw new RecordRejectedException(RejectReason.INVALID_AVRO, deserializer.getClass().getName()
+                    + " produced a record its own schema cannot write: " + e);
+        }
         byte[] datum = bytes.toByteArray();
         return new DecodedEvent(writer.id(), record.getSchema(), record, datum, 0, datum.length);
     }

@@ -37,12 +37,18 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
     private final Counter uploadFailures;
     private final Counter routeFailures;
     private final Counter restoredCopies;
+    private final Stuck stuck;
     private final Timer uploadLatency;
     private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
     private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
 
-    public ArchiveMetrics(MeterRegistry registry) {
+    /** @param stuck where what cannot move on is told ({@link #stuck}), and counted ({@code prism_stuck}) */
+    public ArchiveMetrics(MeterRegistry registry, Stuck stuck) {
         this.registry = registry;
+        this.stuck = stuck;
+        Gauge.builder("prism.stuck", stuck, s -> s.now().size())
+                .description("Partitions and records that cannot move on until an operator fixes the cause")
+                .register(registry);
         recordsRead = Counter.builder("prism.records.read")
                 .description("Records read from Kafka, again after a rebalance or restart too").register(registry);
         recordsArchived = Counter.builder("prism.records.archived")
@@ -106,6 +112,16 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
     @Override
     public void routeFailed(PartitionLedger partition) {
         routeFailures.increment();
+    }
+
+    @Override
+    public void stuck(TopicPartition partition, String why) {
+        stuck.report(partition.toString(), why);
+    }
+
+    @Override
+    public void movedOn(TopicPartition partition) {
+        stuck.clear(partition.toString());
     }
 
     @Override

@@ -10,6 +10,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.util.ObjectHelper;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +27,13 @@ public final class FailedAttempt implements Processor {
 
     private final ArchiveMetrics metrics;
     private final String bucket;
+    private final Stuck stuck;
     private volatile String lastUploadFailure;
 
-    public FailedAttempt(ArchiveMetrics metrics, String bucket) {
+    public FailedAttempt(ArchiveMetrics metrics, String bucket, Stuck stuck) {
         this.metrics = metrics;
         this.bucket = bucket;
+        this.stuck = stuck;
     }
 
     /** Why the last failed upload failed, if one has failed. */
@@ -58,6 +64,24 @@ public final class FailedAttempt implements Processor {
                     exchange.getMessage().getHeader(KafkaConstants.TOPIC),
                     exchange.getMessage().getHeader(KafkaConstants.PARTITION),
                     exchange.getMessage().getHeader(KafkaConstants.OFFSET), attempt, cause);
+            refusedForGood(failure).ifPresent(why -> stuck.report(DeadLetters.stuckName(exchange), why));
         }
+    }
+
+    /**
+     * Why the dead-letter topic will refuse the record however often it is sent: Kafka said so (an error it does not
+     * retry itself, such as a record larger than the topic's {@code max.message.bytes}), and the record can go nowhere
+     * else, for it must not be dropped.
+     */
+    private static Optional<String> refusedForGood(Exception failure) {
+        ApiException refusal = ObjectHelper.getException(ApiException.class, failure);
+        if (refusal == null || refusal instanceof RetriableException) {
+            return Optional.empty();
+        }
+        return Optional.of("the dead-letter topic refuses it (" + refusal.getClass().getSimpleName() + ": "
+                + refusal.getMessage() + ")" + (refusal instanceof RecordTooLargeException
+                        ? ": raise the dead-letter topic's max.message.bytes (and the producer's max.request.size,"
+                                + " camel.component.kafka.max-request-size) above the record's size"
+                        : "") + "; it is sent again with backoff meanwhile");
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import com.prism.lts.ToolFailure;
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.config.Backoff;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.write.ArchiveKey;
 import com.prism.lts.write.ArchivedRecords;
 import com.prism.lts.write.AvroBatchWriter;
@@ -46,12 +47,15 @@ public final class ExistingArchiveFile {
     private final String bucket;
     private final AvroBatchWriter writer;
     private final Backoff retry;
+    private final Stuck stuck;
 
-    public ExistingArchiveFile(ArchiveStore store, String bucket, AvroBatchWriter writer, Backoff retry) {
+    /** @param stuck told of a file that must be read to settle a key, and cannot be (an archive storage class) */
+    public ExistingArchiveFile(ArchiveStore store, String bucket, AvroBatchWriter writer, Backoff retry, Stuck stuck) {
         this.store = store;
         this.bucket = bucket;
         this.writer = writer;
         this.retry = retry;
+        this.stuck = stuck;
     }
 
     /** Whether the upload failed because its key is taken. */
@@ -90,10 +94,14 @@ public final class ExistingArchiveFile {
         // The file the failed upload sent, written again rather than read back from a body the upload consumed: the
         // same batch under the same key is the same bytes
         Attempt attempt = new Attempt(batch, key, writer.write(batch, key));
+        String unreadable = null;
         while (true) {
             try {
                 Attempt next = settleOnce(attempt);
                 if (next == null) {
+                    if (unreadable != null) {
+                        stuck.clear(unreadable);
+                    }
                     return new Settled(attempt.key, attempt.file);
                 }
                 attempt = next;
@@ -101,9 +109,23 @@ public final class ExistingArchiveFile {
                 long delay = delays.next();
                 LOG.warn("Could not settle s3://{}/{}, retrying in {} ms: {}", bucket, attempt.key, delay,
                         e.getMessage());
+                if (inArchiveClass(e)) {
+                    unreadable = "s3://" + bucket + "/" + attempt.key;
+                    stuck.report(unreadable, "a file written again finds this key taken, and the file under it must"
+                            + " be read to tell whether it holds the same records, but it is in an archive storage"
+                            + " class (GLACIER, DEEP_ARCHIVE): restore it for a few days (docs/storage.md); until"
+                            + " then the batch waits and its partition's commits stop at it");
+                }
                 Thread.sleep(delay);
             }
         }
+    }
+
+    /** Whether S3 refused to read an object because it must be restored first (InvalidObjectState). */
+    private static boolean inArchiveClass(IOException failure) {
+        S3Exception s3Failure = ObjectHelper.getException(S3Exception.class, failure);
+        return s3Failure != null && s3Failure.awsErrorDetails() != null
+                && "InvalidObjectState".equals(s3Failure.awsErrorDetails().errorCode());
     }
 
     /** One round: null when settled, otherwise what to try next. */

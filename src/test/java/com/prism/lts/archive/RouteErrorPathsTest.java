@@ -22,6 +22,7 @@ import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.commit.CommitState;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.observe.ArchiveMetrics;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.Produced;
 import com.prism.lts.testing.Reconciliation;
@@ -35,12 +36,15 @@ import org.apache.camel.Processor;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.aws2.s3.AWS2S3Constants;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,6 +186,35 @@ class RouteErrorPathsTest extends CamelMainTestSupport {
         Reconciliation reconciliation = reconciliation(produced);
         assertThat(reconciliation.deadLettered()).isEqualTo(1);
         assertThat(reconciliation.archived()).isEqualTo(produced.size() - 1);
+    }
+
+    @Test
+    void a_dead_letter_the_topic_refuses_for_good_makes_the_replica_not_ready_and_says_why_until_it_is_taken()
+            throws Exception {
+        Fault tooLarge = fault(exchange -> true, () -> new RecordTooLargeException(
+                "The message is 1048600 bytes when serialized which is larger than 1048576"));
+        AdviceWith.adviceWith(context, "dead-letter",
+                route -> route.weaveByToUri("kafka:dead-letter*").before().process(tooLarge));
+        NotifyBuilder deadLettered = new NotifyBuilder(context).wereSentTo("kafka:dead-letter*").whenCompleted(1)
+                .create();
+        context.start();
+        Stuck stuck = context.getRegistry().lookupByNameAndType("stuck", Stuck.class);
+
+        List<Produced> produced = new ArrayList<>(produce(day(1)));
+        Produced bad = produceBad();
+        produced.add(bad);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !stuck.now().isEmpty());
+
+        assertThat(stuck.now()).hasEntrySatisfying("the dead letter of " + topic + "-0 offset " + bad.offset(),
+                why -> assertThat(why).contains("max.message.bytes"));
+        assertThat(HealthCheckHelper.invokeReadiness(context)).filteredOn(check -> check.getCheck().getId()
+                .equals("stuck")).singleElement().satisfies(check -> assertThat(check.getState())
+                        .isEqualTo(HealthCheck.State.DOWN));
+        tooLarge.end();
+        assertThat(deadLettered.matches(60, TimeUnit.SECONDS)).as("dead-lettered once it fits").isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> stuck.now().isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> committedOffset() == produced.size());
+        assertThat(reconciliation(produced).deadLettered()).isEqualTo(1);
     }
 
     /** {@code FLUSH_SIZE} events of the {@code n}-th of January 2018. */

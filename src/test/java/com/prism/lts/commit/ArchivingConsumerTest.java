@@ -335,6 +335,14 @@ class ArchivingConsumerTest {
             @Override
             public void routeFailed(PartitionLedger partition) {
             }
+
+            @Override
+            public void stuck(TopicPartition partition, String why) {
+            }
+
+            @Override
+            public void movedOn(TopicPartition partition) {
+            }
         }, SETTINGS, 4, 10, new Backoff(10, 100));
     }
 

@@ -17,6 +17,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 import com.prism.lts.config.Backoff;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.upload.ExistingArchiveFile;
 import com.prism.lts.write.AvroBatchWriter;
 import org.apache.avro.Schema;
@@ -144,7 +145,7 @@ final class LedgerSimulation {
         this.faults = Faults.random(random, only);
         this.metadata = new CommitMetadata(bucket.states(), "topics", "g", this::uuidForState,
                 random.nextBoolean() ? 4096 : random.nextInt(40, 200));
-        this.settler = new ExistingArchiveFile(bucket, "simulated", writer, new Backoff(1, 1));
+        this.settler = new ExistingArchiveFile(bucket, "simulated", writer, new Backoff(1, 1), new Stuck());
         int count = random.nextInt(1, 4);
         for (int i = 0; i < count; i++) {
             replicas.add(new SimulatedReplica("replica-" + i, this));

@@ -221,6 +221,20 @@ class PartitionLedgerTest {
     }
 
     @Test
+    void a_record_the_previous_owner_archived_and_this_replica_rejects_is_neither_dead_lettered_nor_skipped() {
+        CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(
+                JAN_4, List.of(new CommitState.Cut(10, 14, true)))), new TreeSet<>(List.of(12L)));
+        PartitionLedger next = new PartitionLedger(P0, 2, SETTINGS, TOPIC, 10, previous);
+        poll(next, 10, 11, 12, 13, 14, 15);
+
+        assertThat(next.filing(11, null).kind()).as("its previous owner did not dead-letter it: it is in some file")
+                .isEqualTo(PartitionLedger.Filing.Kind.REFUSED_HERE);
+        assertThat(next.filing(12, null).kind()).isEqualTo(PartitionLedger.Filing.Kind.DEAD_LETTERED_BEFORE);
+        assertThat(next.filing(15, null).kind()).as("past all its previous owner did")
+                .isEqualTo(PartitionLedger.Filing.Kind.DEAD_LETTER);
+    }
+
+    @Test
     void a_record_inside_a_file_nested_in_another_of_its_day_belongs_to_the_inner_one() {
         // An owner gathered 12..14 again for its previous owner while its own batch of the day, 10..15, was open
         CommitState previous = new CommitState(SETTINGS, TOPIC, null, new TreeMap<>(Map.of(

@@ -336,6 +336,8 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
                 case GIVEN_UP, DEAD_LETTERED_BEFORE, ARCHIVED_BEFORE -> {
                 }
                 case DEAD_LETTER -> toDeadLetter.add(polled);
+                case REFUSED_HERE -> world.violations.add(polled.ledger() + " offset " + polled.offset()
+                        + " taken for a record a previous owner archived, when every replica rejects it");
                 case AGAIN -> toBatch.add(record.cutAt(filing.cut()));
                 case FREE -> toBatch.add(record);
             }
@@ -520,5 +522,14 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
 
     @Override
     public void routeFailed(PartitionLedger partition) {
+    }
+
+    @Override
+    public void stuck(TopicPartition partition, String why) {
+        world.trace(name + ": " + partition + " is stuck: " + why);
+    }
+
+    @Override
+    public void movedOn(TopicPartition partition) {
     }
 }

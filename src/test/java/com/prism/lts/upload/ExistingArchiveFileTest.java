@@ -14,6 +14,7 @@ import com.prism.lts.batch.TestBatches;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.config.Backoff;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.EmbeddedS3;
@@ -62,7 +63,7 @@ class ExistingArchiveFileTest {
     void ownPrefix(TestInfo test) {
         prefix = test.getTestMethod().orElseThrow().getName();
         existing = new ExistingArchiveFile(new S3ArchiveStore(s3.client(), BUCKET, StorageOptions.DEFAULT), BUCKET,
-                new AvroBatchWriter("deflate"), new Backoff(10, 100));
+                new AvroBatchWriter("deflate"), new Backoff(10, 100), new Stuck());
     }
 
     @Test

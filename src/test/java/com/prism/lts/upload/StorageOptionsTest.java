@@ -21,6 +21,7 @@ import com.prism.lts.batch.TestBatches;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.config.Backoff;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.demo.Traffic;
 import com.prism.lts.demo.TrafficSender;
@@ -72,7 +73,7 @@ class StorageOptionsTest {
     void a_file_that_replaces_one_on_a_taken_key_is_stored_in_the_configured_storage_class() throws Exception {
         StorageOptions storage = new StorageOptions("GLACIER_IR", Optional.empty(), Optional.empty(), Map.of());
         ExistingArchiveFile existing = new ExistingArchiveFile(new S3ArchiveStore(TESTBED.s3().client(),
-                Testbed.BUCKET, storage), Testbed.BUCKET, new AvroBatchWriter("deflate"), new Backoff(10, 100));
+                Testbed.BUCKET, storage), Testbed.BUCKET, new AvroBatchWriter("deflate"), new Backoff(10, 100), new Stuck());
         Exchange smaller = written(100, 101);
         String key = smaller.getMessage().getHeader(AWS2S3Constants.KEY, String.class);
         TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(key),
