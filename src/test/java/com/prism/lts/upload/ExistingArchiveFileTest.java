@@ -3,9 +3,13 @@ package com.prism.lts.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongToIntFunction;
 import java.util.stream.IntStream;
 
@@ -14,8 +18,8 @@ import com.prism.lts.batch.TestBatches;
 import com.prism.lts.commit.PartitionLedger;
 import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.config.Backoff;
-import com.prism.lts.observe.Stuck;
 import com.prism.lts.demo.DemoEvents;
+import com.prism.lts.observe.Stuck;
 import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.EmbeddedS3;
 import com.prism.lts.testing.Events;
@@ -30,7 +34,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A key found taken is settled by the records each file holds (offset and timestamp, from the files' provenance),
@@ -153,6 +159,50 @@ class ExistingArchiveFileTest {
 
         assertThat(keys()).containsExactlyInAnyOrder(key(100), key(100).replace(".avro", "-1.avro"));
         assertThat(archivedOffsets()).as("both incarnations kept").containsExactly(100L, 100L, 101L, 101L);
+    }
+
+    @Test
+    void a_file_that_must_be_read_but_sits_in_an_archive_storage_class_is_reported_stuck_until_it_can_be_read()
+            throws Exception {
+        put(written(100, 101));
+        Stuck stuck = new Stuck();
+        AtomicInteger refusals = new AtomicInteger(3);
+        List<Map<String, String>> stuckWhenRestored = new ArrayList<>();
+        ArchiveStore restoredAfterThreeReads = new ArchiveStore() {
+            private final ArchiveStore s3Store = new S3ArchiveStore(s3.client(), BUCKET, StorageOptions.DEFAULT);
+
+            @Override
+            public Optional<Stored> get(String key) throws IOException {
+                if (refusals.getAndDecrement() > 0) {
+                    // what S3 answers for an object in GLACIER or DEEP_ARCHIVE that is not restored
+                    throw new IOException(S3Exception.builder().statusCode(403).awsErrorDetails(
+                            AwsErrorDetails.builder().errorCode("InvalidObjectState")
+                                    .errorMessage("The operation is not valid for the object's storage class").build())
+                            .build());
+                }
+                stuckWhenRestored.add(stuck.now());
+                return s3Store.get(key);
+            }
+
+            @Override
+            public boolean putIfAbsent(String key, byte[] file, Map<String, String> metadata) throws IOException {
+                return s3Store.putIfAbsent(key, file, metadata);
+            }
+
+            @Override
+            public boolean putIfMatch(String key, byte[] file, Map<String, String> metadata, String eTag)
+                    throws IOException {
+                return s3Store.putIfMatch(key, file, metadata, eTag);
+            }
+        };
+
+        new ExistingArchiveFile(restoredAfterThreeReads, BUCKET, new AvroBatchWriter("deflate"), new Backoff(10, 100),
+                stuck).settle(written(100, 101));
+
+        assertThat(stuckWhenRestored.get(0)).hasEntrySatisfying("s3://" + BUCKET + "/" + key(100),
+                why -> assertThat(why).contains("archive storage class"));
+        assertThat(stuck.now()).as("settled: it moves on").isEmpty();
+        assertThat(archivedOffsets()).containsExactly(100L, 101L);
     }
 
     @Test
