@@ -75,7 +75,7 @@ public final class SkipArchived implements Processor {
                     + polled.offset() + " was archived by the partition's previous owner, but this replica cannot read"
                     + " it (" + exchange.getProperty(DeadLetters.REJECTION, Exception.class).getMessage() + "): every"
                     + " replica must read schemas the same way (prism.schema-registry.url, prism.schema-directory,"
-                    + " prism.decoder)");
+                    + " prism.decoder), unless the topic was just deleted and created again");
         }
     }
 }

@@ -1,7 +1,12 @@
 package com.prism.lts.commit;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,9 +34,18 @@ public final class CommitMetadata {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommitMetadata.class);
 
+    /**
+     * How old a state object must be before it can be taken for an orphan: far older than any commit in flight (30 s),
+     * so that a state written for a commit not yet answered is never among them.
+     */
+    private static final Duration ORPHAN_AFTER = Duration.ofHours(1);
+
     private final StateObjects objects;
     private final String folder;
     private final Supplier<UUID> ids;
+    private final Clock clock;
+    private final Duration orphanAfter;
+    private final Executor sweeps;
     private volatile int inlineLimit;
 
     /**
@@ -39,15 +53,30 @@ public final class CommitMetadata {
      *               which Hive-style readers skip (a leading underscore)
      */
     public CommitMetadata(StateObjects objects, String prefix, String group) {
-        this(objects, prefix, group, UUID::randomUUID, KAFKA_DEFAULT_LIMIT);
+        this(objects, prefix, group, UUID::randomUUID, KAFKA_DEFAULT_LIMIT, Clock.systemUTC(),
+                ORPHAN_AFTER, Executors.newSingleThreadExecutor(CommitMetadata::sweeper));
     }
 
-    /** @param inlineLimit the longest metadata that goes inline, to begin with */
-    CommitMetadata(StateObjects objects, String prefix, String group, Supplier<UUID> ids, int inlineLimit) {
+    /**
+     * @param inlineLimit the longest metadata that goes inline, to begin with
+     * @param orphanAfter how old a state object no commit names must be to be deleted ({@link #sweep})
+     * @param sweeps      where orphaned state objects are looked for, away from the consumer's thread
+     */
+    CommitMetadata(StateObjects objects, String prefix, String group, Supplier<UUID> ids, int inlineLimit,
+            Clock clock, Duration orphanAfter, Executor sweeps) {
         this.objects = objects;
         this.folder = (prefix.isEmpty() ? "" : prefix + "/") + "_prism/commit-state/" + group + "/";
         this.ids = ids;
         this.inlineLimit = inlineLimit;
+        this.clock = clock;
+        this.orphanAfter = orphanAfter;
+        this.sweeps = sweeps;
+    }
+
+    private static Thread sweeper(Runnable sweep) {
+        Thread thread = new Thread(sweep, "PrismCommitStateSweep");
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** The metadata that carries {@code state} with {@code offset}; writes it to S3 first if it is too large. */
@@ -116,6 +145,31 @@ public final class CommitMetadata {
             throw new IllegalArgumentException(key + " does not exist");
         }
         return CommitState.decode(bytes, offset);
+    }
+
+    /**
+     * Deletes the state objects of {@code partition} no commit can name any more: left by a commit whose answer was
+     * lost (it may have been applied, so its object was kept), or by an owner that died between writing an object and
+     * deleting the one before. Those older than {@code orphanAfter} but the one {@code committed} names go; called when
+     * a consumer takes the partition, which then owns its commits. Runs on a thread of its own, and a failure only
+     * leaves them for the next time.
+     */
+    void sweep(TopicPartition partition, OffsetAndMetadata committed) {
+        String keep = committed == null ? null : objectOf(committed.metadata()).orElse(null);
+        Instant before = clock.instant().minus(orphanAfter);
+        String under = folder + partition.topic() + "/" + partition.partition() + "/";
+        sweeps.execute(() -> {
+            try {
+                for (StateObjects.Listed object : objects.list(under)) {
+                    if (!object.key().equals(keep) && object.written().isBefore(before)) {
+                        objects.delete(object.key());
+                        LOG.info("Deleted the commit state {}, which no commit names: an orphan", object.key());
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Could not look for orphaned commit states of {}: {}", partition, e.getMessage());
+            }
+        });
     }
 
     /** The key of the object that commit metadata {@code text} names, if it names one. */

@@ -336,6 +336,7 @@ final class ConsumerLedgers {
     private long start(TopicPartition partition, OffsetAndMetadata committed, Uuid topicId,
             PartitionLedger.Rewind rewind) throws InterruptedException {
         CommitState state = metadata.read(partition, committed, settingsHash, topicId);
+        metadata.sweep(partition, committed);
         long offset = committed == null ? -1 : committed.offset();
         long readFrom = offset;
         String from = committed == null ? "from its start" : "from offset " + offset;

@@ -1,5 +1,6 @@
 package com.prism.lts.commit;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import com.prism.lts.config.Backoff;
@@ -53,6 +54,12 @@ public final class S3StateObjects implements StateObjects {
                 Thread.sleep(delay);
             }
         }
+    }
+
+    @Override
+    public List<Listed> list(String prefix) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(object -> new Listed(object.key(), object.lastModified())).toList();
     }
 
     @Override

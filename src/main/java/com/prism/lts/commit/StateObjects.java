@@ -1,5 +1,8 @@
 package com.prism.lts.commit;
 
+import java.time.Instant;
+import java.util.List;
+
 /**
  * Where commit states too large for Kafka's commit metadata are kept, one object per state: an S3 folder
  * ({@link S3StateObjects}), or a map in the simulation of the ledger.
@@ -14,4 +17,11 @@ public interface StateObjects {
 
     /** Deletes the object under {@code key}; a failure is logged, not thrown (a state object left over is harmless). */
     void delete(String key);
+
+    /** An object's key and when it was written. */
+    record Listed(String key, Instant written) {
+    }
+
+    /** The objects whose keys begin with {@code prefix}; a failure is thrown. */
+    List<Listed> list(String prefix);
 }

@@ -114,5 +114,10 @@ class ConsumerLedgersTest {
         @Override
         public void delete(String key) {
         }
+
+        @Override
+        public List<Listed> list(String prefix) {
+            return List.of();
+        }
     }
 }

@@ -3,7 +3,12 @@ package com.prism.lts.commit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -143,8 +148,27 @@ final class LedgerSimulation {
         this.schemas = random.nextInt(1, 3);
         this.records = random.nextInt(30, 250);
         this.faults = Faults.random(random, only);
-        this.metadata = new CommitMetadata(bucket.states(), "topics", "g", this::uuidForState,
-                random.nextBoolean() ? 4096 : random.nextInt(40, 200));
+        Clock clock = new Clock() {
+            @Override
+            public Instant instant() {
+                return Instant.EPOCH.plusNanos(nanos);
+            }
+
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        // orphans are swept after a few steps, not an hour, so that states of commits still in flight are among those
+        // looked at: no commit that lands may name one that was swept
+        this.metadata = new CommitMetadata(bucket.states(clock::instant), "topics", "g", this::uuidForState,
+                random.nextBoolean() ? 4096 : random.nextInt(40, 200), clock,
+                Duration.ofNanos(random.nextLong(1, 200) * NANOS_PER_STEP), Runnable::run);
         this.settler = new ExistingArchiveFile(bucket, "simulated", writer, new Backoff(1, 1), new Stuck());
         int count = random.nextInt(1, 4);
         for (int i = 0; i < count; i++) {
@@ -163,6 +187,7 @@ final class LedgerSimulation {
         for (step = 0; step < steps && violations.isEmpty(); step++) {
             nanos += NANOS_PER_STEP;
             act();
+            checkCommittedStatesKept();
         }
         if (violations.isEmpty()) {
             heal();
@@ -449,6 +474,14 @@ final class LedgerSimulation {
         });
     }
 
+    /** A state object a commit names is never deleted: its records' files would be written a second time. */
+    private void checkCommittedStatesKept() {
+        kafka.committed.forEach((partition, committed) -> CommitMetadata.objectOf(committed.metadata())
+                .filter(key -> bucket.state(key) == null)
+                .ifPresent(key -> violations.add("the state " + key + " committed for " + partition + " at "
+                        + committed.offset() + " was deleted")));
+    }
+
     /** What the group committed for {@code partition}, for the trace. */
     String describeCommitted(TopicPartition partition) {
         OffsetAndMetadata committed = kafka.committed.get(partition);
@@ -623,6 +656,11 @@ final class LedgerSimulation {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** The id of the topic incarnation {@code record} was produced to. */
+    Uuid incarnationOf(SimulatedKafka.Produced record) {
+        return kafka.incarnations.get(record.incarnation()).id;
     }
 
     CommitMetadata commitMetadata() {

@@ -3,6 +3,7 @@ package com.prism.lts.commit;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import com.prism.lts.upload.ArchiveStore;
 import com.prism.lts.write.Provenance;
@@ -27,6 +29,7 @@ final class SimulatedBucket implements ArchiveStore {
 
     private final Map<String, Stored> files = new TreeMap<>();
     private final Map<String, byte[]> states = new HashMap<>();
+    private final Map<String, Instant> statesWritten = new HashMap<>();
     private final Map<String, Held> read = new HashMap<>();
     private final List<String> violations;
     private int eTags;
@@ -117,12 +120,13 @@ final class SimulatedBucket implements ArchiveStore {
 
     // ---- commit states
 
-    /** The commit states kept in the bucket. */
-    StateObjects states() {
+    /** The commit states kept in the bucket, each written at the time {@code clock} tells. */
+    StateObjects states(Supplier<Instant> clock) {
         return new StateObjects() {
             @Override
             public void put(String key, byte[] bytes) {
                 states.put(key, bytes);
+                statesWritten.put(key, clock.get());
             }
 
             @Override
@@ -133,15 +137,18 @@ final class SimulatedBucket implements ArchiveStore {
             @Override
             public void delete(String key) {
                 states.remove(key);
+                statesWritten.remove(key);
+            }
+
+            @Override
+            public List<Listed> list(String prefix) {
+                return statesWritten.entrySet().stream().filter(state -> state.getKey().startsWith(prefix))
+                        .map(state -> new Listed(state.getKey(), state.getValue())).toList();
             }
         };
     }
 
     byte[] state(String key) {
         return states.get(key);
-    }
-
-    int stateObjects() {
-        return states.size();
     }
 }

@@ -336,8 +336,16 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
                 case GIVEN_UP, DEAD_LETTERED_BEFORE, ARCHIVED_BEFORE -> {
                 }
                 case DEAD_LETTER -> toDeadLetter.add(polled);
-                case REFUSED_HERE -> world.violations.add(polled.ledger() + " offset " + polled.offset()
-                        + " taken for a record a previous owner archived, when every replica rejects it");
+                case REFUSED_HERE -> {
+                    if (world.incarnationOf(produced).equals(polled.ledger().topicId())) {
+                        world.violations.add(polled.ledger() + " offset " + polled.offset()
+                                + " taken for a record a previous owner archived, when every replica rejects it");
+                    }
+                    // a record of the topic created again, read before the new topic id is seen: SkipArchived fails
+                    // the poll until it is
+                    failed(claimed, "rejecting a record its previous owner archived");
+                    return;
+                }
                 case AGAIN -> toBatch.add(record.cutAt(filing.cut()));
                 case FREE -> toBatch.add(record);
             }
