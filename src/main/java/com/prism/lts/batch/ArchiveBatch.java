@@ -3,6 +3,7 @@ package com.prism.lts.batch;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntPredicate;
 
 import com.prism.lts.commit.PartitionLedger;
@@ -33,6 +34,7 @@ public final class ArchiveBatch {
     private final PartitionLedger.Cut previousCut;
     private final long openedAtNanos;
     private PartitionLedger.Cut cut;
+    private CompletionStage<Boolean> mayUpload;
     private volatile boolean endPassed;
 
     private long[] offsets = new long[16];
@@ -72,6 +74,7 @@ public final class ArchiveBatch {
         this.previousCut = source.previousCut;
         this.openedAtNanos = source.openedAtNanos;
         this.cut = source.cut;
+        this.mayUpload = source.mayUpload;
     }
 
     /** The same batch with only the records whose index {@code keep} accepts; empty if it accepts none. */
@@ -176,9 +179,10 @@ public final class ArchiveBatch {
         return endPassed;
     }
 
-    /** The batch is finished: {@code cut} records where it ends. */
-    void cut(PartitionLedger.Cut cut) {
+    /** The batch is finished: {@code cut} records where it ends, and it may be written once {@code mayUpload} says. */
+    void finished(PartitionLedger.Cut cut, CompletionStage<Boolean> mayUpload) {
         this.cut = cut;
+        this.mayUpload = mayUpload;
     }
 
     /**
@@ -187,6 +191,11 @@ public final class ArchiveBatch {
      */
     public PartitionLedger.Cut cut() {
         return cut;
+    }
+
+    /** Whether the finished batch may be written, once known ({@link PartitionLedger#mayUpload}); null without a cut. */
+    public CompletionStage<Boolean> mayUpload() {
+        return mayUpload;
     }
 
     public int size() {

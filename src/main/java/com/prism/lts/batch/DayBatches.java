@@ -200,8 +200,10 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     public void onCompletion(Exchange batchExchange) {
         ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
         closed(batch);
-        batch.cut(batch.ledger().finished(batch.stream(), batch.firstOffset(), batch.lastOffset(),
-                batch.previousCut(), batch.endPassed()));
+        PartitionLedger ledger = batch.ledger();
+        PartitionLedger.Cut cut = ledger.finished(batch.stream(), batch.firstOffset(), batch.lastOffset(),
+                batch.previousCut(), batch.endPassed());
+        batch.finished(cut, cut == null ? null : ledger.mayUpload(cut));
         waiting.incrementAndGet();
     }
 

@@ -55,20 +55,19 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
      * poll, and uploads wait for it.
      */
     private static final Duration WHILE_COMMITTING = Duration.ofMillis(5);
-    /** How long a poll waits while fetching is paused for uploads: to resume soon after they are done. */
+    /**
+     * How long a poll waits while fetching is paused for uploads, to resume soon after they are done, or while a file
+     * waits for its topic's id to be checked.
+     */
     private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
     /** How often a pause that lasts is said again. */
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
-
-    /** How often the ids of the topics read are checked: a topic deleted and created again is noticed this soon. */
-    private static final long TOPIC_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Consumer<Object, Object> delegate;
     private final ArchivingConsumerFactory shared;
     private final ConsumerLedgers ledgers;
     private final TopicIds topicIds;
     private final Set<TopicPartition> pausedToRetry = new HashSet<>();
-    private long nextTopicCheckNanos = System.nanoTime();
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
     private ConsumerRecords<Object, Object> lastPoll = ConsumerRecords.empty();
@@ -94,7 +93,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         pauseToRetry();
         pauseWhileUploadsPileUp();
         ConsumerRecords<Object, Object> polled = delegate.poll(shortest(timeout,
-                ledgers.commitInFlight() ? WHILE_COMMITTING : pausedForUploads ? WHILE_PAUSED : timeout));
+                ledgers.commitInFlight() ? WHILE_COMMITTING
+                        : pausedForUploads || ledgers.awaitingTopicCheck() ? WHILE_PAUSED : timeout));
         ConsumerRecords<Object, Object> records = polled;
         for (TopicPartition partition : polled.partitions()) {
             if (!ledgers.hold(partition, polled.records(partition))) {
@@ -127,14 +127,14 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         return new ConsumerRecords<>(kept, next);
     }
 
-    /** About once a second: a topic deleted and created again under the same name is read from its start. */
+    /**
+     * A topic deleted and created again under the same name is read from its start; files wait for this check before
+     * they are uploaded ({@link PartitionLedger#sameTopic}).
+     */
     private void checkTopicIds() {
-        long now = System.nanoTime();
-        if (now - nextTopicCheckNanos < 0 || ledgers.partitions().isEmpty()) {
-            return;
+        if (ledgers.topicCheckDue()) {
+            topicIds.of(topics(ledgers.partitions())).forEach(ledgers::topicId);
         }
-        nextTopicCheckNanos = now + TOPIC_CHECK_NANOS;
-        topicIds.of(topics(ledgers.partitions())).forEach(ledgers::topicId);
     }
 
     /**

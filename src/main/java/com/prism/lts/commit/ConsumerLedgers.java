@@ -46,6 +46,9 @@ final class ConsumerLedgers {
      * coordinator's log, and under load one every poll costs the broker more than the wait costs the batches.
      */
     private static final long CUT_COMMIT_SPACING_NANOS = 50_000_000L;
+    /** How often topic ids are asked for ({@link #topicCheckDue}): a describe request to a broker each time. */
+    private static final long TOPIC_CHECK_NANOS = 1_000_000_000L;
+    private static final long TOPIC_CHECK_AWAITED_NANOS = 250_000_000L;
     private static final long WARN_EVERY_NANOS = 30_000_000_000L;
     /** How many failures in a row for the same records make a partition stuck: a glitch passes before that. */
     static final int STUCK_AFTER = 3;
@@ -64,6 +67,7 @@ final class ConsumerLedgers {
     private final Map<TopicPartition, Retry> retries = new HashMap<>();
     private long nextCommitNanos;
     private long nextCutCommitNanos;
+    private long lastTopicCheckNanos;
     private long commitInFlightSince = -1;
     private long nextCommitWarningNanos;
     private int commitFailuresNotLogged;
@@ -79,6 +83,7 @@ final class ConsumerLedgers {
         this.nanoTime = nanoTime;
         this.epochs = epochs;
         this.nextCommitNanos = nanoTime.getAsLong();
+        this.lastTopicCheckNanos = nextCommitNanos - TOPIC_CHECK_NANOS;
         this.nextCutCommitNanos = nextCommitNanos;
         this.nextCommitWarningNanos = nextCommitNanos;
     }
@@ -394,11 +399,35 @@ final class ConsumerLedgers {
      */
     void topicId(String topic, Uuid topicId) {
         ledgers.forEach((partition, ledger) -> {
-            if (partition.topic().equals(topic) && ledger.topicId() != null
-                    && !Objects.equals(ledger.topicId(), topicId)) {
+            if (!partition.topic().equals(topic) || ledger.topicId() == null) {
+                return;
+            }
+            if (ledger.topicId().equals(topicId)) {
+                ledger.topicChecked();
+            } else {
                 ledger.recreated(topicId);
             }
         });
+    }
+
+    /**
+     * Whether to ask the cluster for the topics' ids ({@link #topicId}) now: about once a second, and four times as
+     * often while a finished file waits for it ({@link PartitionLedger#sameTopic}).
+     */
+    boolean topicCheckDue() {
+        long now = nanoTime.getAsLong();
+        long since = now - lastTopicCheckNanos;
+        if (ledgers.isEmpty() || since < TOPIC_CHECK_AWAITED_NANOS || since < TOPIC_CHECK_NANOS
+                && !awaitingTopicCheck()) {
+            return false;
+        }
+        lastTopicCheckNanos = now;
+        return true;
+    }
+
+    /** Whether a finished file waits for the topics' ids to be checked. */
+    boolean awaitingTopicCheck() {
+        return ledgers.values().stream().anyMatch(PartitionLedger::awaitingTopicCheck);
     }
 
     private void retire(PartitionLedger ledger) {

@@ -74,6 +74,11 @@ public final class PartitionLedger {
     private long cutSequence;
     private long version;
     private long committedVersion;
+    /** How many polls this ledger held, and how many of them a check of the topic's id has followed. */
+    private long polls;
+    private long pollsChecked;
+    /** What waits for a check of the topic's id after the poll it names ({@link #sameTopic}). */
+    private final TreeMap<Long, CompletableFuture<Boolean>> awaitingTopicCheck = new TreeMap<>();
     /** Read without the lock by the route for each record: it only ever turns true. */
     private volatile boolean retired;
     private Rewind rewind;
@@ -199,7 +204,46 @@ public final class PartitionLedger {
         long last = records.get(records.size() - 1).offset();
         held.addLast(new long[] {first, last});
         next = last + 1;
+        polls++;
         return true;
+    }
+
+    /**
+     * Completes with true once the cluster has told this ledger's topic id ({@link #topicChecked}) after every record
+     * held so far was read, or with false when the ledger is given up first, the topic deleted and created again.
+     * Kafka's consumer does not tell its records' topic id, and reads on at its position into a topic created again
+     * under the same name: a file of records read before such a check may hold the new topic's, under the old id.
+     */
+    public synchronized CompletionStage<Boolean> sameTopic() {
+        if (retired) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (topicId == null || polls <= pollsChecked) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return awaitingTopicCheck.computeIfAbsent(polls, p -> new CompletableFuture<>()).minimalCompletionStage();
+    }
+
+    /**
+     * Completes with true once the file of {@code cut} may be written: a commit carrying the cut has succeeded, and
+     * its records are known to be of this ledger's topic ({@link #sameTopic}); with false when the partition was given
+     * up first, and its records are read again.
+     */
+    public CompletionStage<Boolean> mayUpload(Cut cut) {
+        return cut.committed().thenCombine(sameTopic(), (committed, sameTopic) -> committed && sameTopic);
+    }
+
+    /** The cluster told this ledger's topic id, after every poll it held so far: their records are of this topic. */
+    synchronized void topicChecked() {
+        pollsChecked = polls;
+        Map<Long, CompletableFuture<Boolean>> confirmed = awaitingTopicCheck.headMap(polls, true);
+        confirmed.values().forEach(waiting -> waiting.complete(true));
+        confirmed.clear();
+    }
+
+    /** Whether a file waits for a check of the topic's id ({@link #sameTopic}). */
+    synchronized boolean awaitingTopicCheck() {
+        return !awaitingTopicCheck.isEmpty();
     }
 
     /**
@@ -435,6 +479,8 @@ public final class PartitionLedger {
         retired = true;
         uncommitted.forEach(cut -> cut.committed.complete(false));
         uncommitted.clear();
+        awaitingTopicCheck.values().forEach(waiting -> waiting.complete(false));
+        awaitingTopicCheck.clear();
     }
 
     public boolean retired() {

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The upload route's first step: a batch is uploaded only once a commit carrying its cut has succeeded. A replica
  * that lost the partition meanwhile (a rebalance, a pause past its session timeout) cannot commit, so it never writes
- * a file that the partition's new owner cuts differently; the new owner reads these records again.
+ * a file that the partition's new owner cuts differently; the new owner reads these records again. Nor is it uploaded
+ * before the cluster has told its topic's id since its records were read: a topic deleted and created again under the
+ * same name is read on at the same position, and its records must not be filed under the old topic's id.
  * <p>
  * The wait holds no thread: the batch goes on, on one of the upload threads, when the consumer's commit is
  * acknowledged. An upload thread blocked on it would leave fewer to upload the batches already committed.
@@ -40,12 +42,12 @@ public final class AwaitCommit extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
-        cut.committed().whenCompleteAsync((committed, failure) -> {
+        batch.mayUpload().whenCompleteAsync((mayUpload, failure) -> {
             if (failure != null) {
                 exchange.setException(failure);
-            } else if (!committed) {
-                LOG.info("Not uploading {}: this consumer gave up {} before the batch's cut was committed; its new"
-                        + " owner archives these records", batch, batch.ledger());
+            } else if (!mayUpload) {
+                LOG.info("Not uploading {}: this consumer gave up {} before the batch's cut was committed and its"
+                        + " topic's id checked; these records are archived when read again", batch, batch.ledger());
                 drop(exchange);
             }
             callback.done(false);

@@ -619,7 +619,7 @@ final class LedgerSimulation {
                 if (!gap && !deadLettered.contains(record.uid())) {
                     violations.add(describe(record) + " cannot be archived and is not in the dead-letter topic");
                 }
-            } else if (count > 1 || (count == 0 && !gap)) {
+            } else if (count > 1 || (count == 0 && !gap) || files.size() > count) {
                 violations.add(describe(record) + " is in " + count + " files of its topic" + (files.size() > count
                         ? " (and " + (files.size() - count) + " of another topic id)" : "") + ": "
                         + bucket.keysHolding(record.uid()));

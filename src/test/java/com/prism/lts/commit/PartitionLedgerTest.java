@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -136,6 +137,57 @@ class PartitionLedgerTest {
         assertThat(cut.committed().toCompletableFuture().join()).isTrue();
         ledger.uploaded(0, cut);
         assertThat(ledger.due(true).state().cuts()).as("below the committed offset: forgotten").isEmpty();
+    }
+
+    @Test
+    void a_file_waits_for_the_topic_id_to_be_checked_after_its_records_were_read() {
+        poll(ledger, 0, 1, 2, 3);
+        ledger.opened(0, null);
+        ledger.opened(3, null);
+        ledger.released(0, 3);
+        CompletableFuture<Boolean> mayUpload = ledger.mayUpload(ledger.finished(JAN_4, 0, 2, null, false))
+                .toCompletableFuture();
+        commit(ledger);
+
+        assertThat(mayUpload).as("committed, but its records may be of a topic created again since").isNotDone();
+        assertThat(ledger.awaitingTopicCheck()).isTrue();
+        ledger.topicChecked();
+        assertThat(mayUpload.join()).isTrue();
+        assertThat(ledger.awaitingTopicCheck()).isFalse();
+
+        CompletableFuture<Boolean> readBeforeTheCheck = ledger.mayUpload(ledger.finished(JAN_5, 3, 3, null, false))
+                .toCompletableFuture();
+        commit(ledger);
+        assertThat(readBeforeTheCheck.join()).as("nothing was read since the check").isTrue();
+    }
+
+    @Test
+    void a_file_read_from_a_topic_deleted_and_created_again_is_not_written_under_the_old_id() {
+        poll(ledger, 0, 1, 2);
+        ledger.opened(0, null);
+        ledger.released(0, 2);
+        PartitionLedger.Cut cut = ledger.finished(JAN_4, 0, 2, null, false);
+        CompletableFuture<Boolean> mayUpload = ledger.mayUpload(cut).toCompletableFuture();
+        commit(ledger);
+
+        ledger.recreated(Uuid.randomUuid());
+
+        assertThat(mayUpload.join()).as("read again from the new topic's start").isFalse();
+        assertThat(ledger.rewind().kind()).isEqualTo(PartitionLedger.Rewind.Kind.RECREATED);
+    }
+
+    @Test
+    void a_file_of_a_topic_whose_id_is_unknown_waits_only_for_its_commit() {
+        PartitionLedger unknown = new PartitionLedger(P0, 1, SETTINGS, null, -1, CommitState.empty(SETTINGS, null));
+        poll(unknown, 0);
+        unknown.opened(0, null);
+        unknown.released(0, 0);
+        CompletableFuture<Boolean> mayUpload = unknown.mayUpload(unknown.finished(JAN_4, 0, 0, null, false))
+                .toCompletableFuture();
+
+        commit(unknown);
+
+        assertThat(mayUpload.join()).isTrue();
     }
 
     @Test

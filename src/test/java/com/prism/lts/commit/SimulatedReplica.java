@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import com.prism.lts.batch.ArchiveBatch;
 import com.prism.lts.batch.ArchiveRecord;
@@ -45,7 +46,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     }
 
     /** A finished batch on its way to S3. */
-    record Upload(ArchiveBatch batch, PartitionLedger.Cut cut) {
+    record Upload(ArchiveBatch batch, PartitionLedger.Cut cut, CompletionStage<Boolean> mayUpload) {
     }
 
     private static final class OpenBatch {
@@ -67,7 +68,6 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final LinkedHashMap<String, OpenBatch> open = new LinkedHashMap<>();
     final List<Upload> uploads = new ArrayList<>();
-    private long nextTopicCheck;
     /** Commits sent and not answered yet, oldest first. */
     final List<Pending> pending = new ArrayList<>();
 
@@ -87,7 +87,6 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         state = State.RUNNING;
         ledgers = new ConsumerLedgers(world.commitMetadata(), this, this, world.settingsHash, world.commitIntervalNanos,
                 world.retry, world::nanoTime, world::nextEpoch);
-        nextTopicCheck = world.nanoTime();
         positions.clear();
         open.clear();
         uploads.clear();
@@ -208,8 +207,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         }
         ledgers.finishPassedReplays(partition -> positions.getOrDefault(partition, -1L)
                 >= kafka.log(partition.partition()).end);
-        if (world.nanoTime() - nextTopicCheck >= 0) {
-            nextTopicCheck = world.nanoTime() + 1_000_000_000L;
+        if (ledgers.topicCheckDue()) {
             ledgers.topicId(SimulatedKafka.TOPIC, kafka.current().id);
         }
         for (TopicPartition partition : ledgers.rewinds()) {
@@ -450,7 +448,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         PartitionLedger.Cut cut = b.ledger().finished(b.stream(), b.firstOffset(), b.lastOffset(), b.previousCut(),
                 batch.endPassed);
         if (cut != null) {
-            uploads.add(new Upload(b, cut));
+            uploads.add(new Upload(b, cut, b.ledger().mayUpload(cut)));
         } else {
             world.trace(name + " does not upload " + b);
         }
@@ -483,12 +481,13 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         Iterator<Upload> ready = uploads.iterator();
         while (ready.hasNext()) {
             Upload upload = ready.next();
-            if (upload.cut().committed().toCompletableFuture().isDone()) {
+            if (upload.mayUpload().toCompletableFuture().isDone()) {
                 ready.remove();
-                if (upload.cut().committed().toCompletableFuture().join()) {
+                if (upload.mayUpload().toCompletableFuture().join()) {
                     upload(upload);
                 } else {
-                    world.trace(name + " drops " + upload.batch() + ": its partition was given up before its commit");
+                    world.trace(name + " drops " + upload.batch() + ": its partition was given up before its commit"
+                            + " and topic check");
                 }
                 return true;
             }
