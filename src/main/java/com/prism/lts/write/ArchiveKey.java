@@ -26,11 +26,6 @@ public record ArchiveKey(String prefix, String topic, LocalDate day, int partiti
         return new ArchiveKey(prefix, topic, day, partition, startOffset, 0);
     }
 
-    /** The key of the same day and partition for a file starting at {@code offset}. */
-    public ArchiveKey startingAt(long offset) {
-        return new ArchiveKey(prefix, topic, day, partition, offset, 0);
-    }
-
     /** The next variant of this key. */
     public ArchiveKey nextVariant() {
         return new ArchiveKey(prefix, topic, day, partition, startOffset, variant + 1);
