@@ -107,8 +107,10 @@ class RestoreTest {
         assertThat(restored.key()).containsExactly(1, 2, 3, -1);
         assertThat(restored.value()).isEqualTo(original.value());
         assertThat(restored.timestamp()).isEqualTo(1_515_000_000_123L);
-        assertThat(restored.headers().toArray()).startsWith(THREE_HEADERS).hasSize(7);
+        assertThat(restored.headers().toArray()).startsWith(THREE_HEADERS).hasSize(8);
         assertThat(text(restored, RestoreHeaders.SOURCE_TOPIC)).isEqualTo(TOPIC);
+        assertThat(text(restored, RestoreHeaders.SOURCE_TOPIC_ID)).as("the id of the topic it was read from")
+                .isEqualTo(TESTBED.kafka().topicId(TOPIC));
         assertThat(text(restored, RestoreHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(restored.partition()).isZero();
     }

@@ -55,7 +55,8 @@ public final class RewrittenFile {
 
     /**
      * A file at {@code to} holding other records at the offsets of {@code from}: the same values, keys and headers,
-     * each timestamp {@code shiftMs} later, as a topic deleted and created again could give before format version 3.
+     * each timestamp {@code shiftMs} later, as a topic deleted and created again could give before format version 3
+     * (a file of version 2, which names no topic id).
      */
     public static void withTimestampsShifted(S3Server s3, String bucket, String from, String to, long shiftMs) {
         rewrite(s3, bucket, from, to, header -> {
@@ -64,7 +65,8 @@ public final class RewrittenFile {
                 timestamps[i] += shiftMs;
             }
             header.put(Provenance.TIMESTAMPS, Provenance.encode(timestamps, timestamps.length));
-        }, 0);
+            header.remove(Provenance.TOPIC_ID);
+        }, 2);
     }
 
     /**
