@@ -373,6 +373,10 @@ final class ConsumerLedgers {
             retire(previous);
         }
         watch.owned(ledger);
+        if (topicId == null) {
+            LOG.warn("The id of {}'s topic could not be read: it is read, but nothing is committed or uploaded for it"
+                    + " until it can be", partition);
+        }
         int files = state.cuts().values().stream().mapToInt(List::size).sum();
         LOG.info("{} {} {}{}", rewind == null ? "Partition assigned:" : "Reading again", partition, from,
                 files > 0 || !state.deadLettered().isEmpty() ? " (" + files + " files and "
@@ -395,14 +399,17 @@ final class ConsumerLedgers {
     /**
      * {@code topic}'s id is {@code topicId} now: the ledgers started for another incarnation of it (the topic was
      * deleted and created again under the same name while this consumer read it) are given up, and their partitions
-     * read from their start ({@link #rewinds}).
+     * read from their start; those started while the id could not be read are given up and read again from their
+     * committed offsets ({@link #rewinds}); the others' records read so far are known to be of this topic.
      */
     void topicId(String topic, Uuid topicId) {
         ledgers.forEach((partition, ledger) -> {
-            if (!partition.topic().equals(topic) || ledger.topicId() == null) {
+            if (!partition.topic().equals(topic)) {
                 return;
             }
-            if (ledger.topicId().equals(topicId)) {
+            if (ledger.topicId() == null) {
+                ledger.topicIdFound(topicId);
+            } else if (ledger.topicId().equals(topicId)) {
                 ledger.topicChecked();
             } else {
                 ledger.recreated(topicId);

@@ -212,13 +212,14 @@ public final class PartitionLedger {
      * Completes with true once the cluster has told this ledger's topic id ({@link #topicChecked}) after every record
      * held so far was read, or with false when the ledger is given up first, the topic deleted and created again.
      * Kafka's consumer does not tell its records' topic id, and reads on at its position into a topic created again
-     * under the same name: a file of records read before such a check may hold the new topic's, under the old id.
+     * under the same name: a file of records read before such a check may hold the new topic's, under the old id. A
+     * ledger started while the id could not be read waits until it can, and is then given up ({@link #topicIdFound}).
      */
     public synchronized CompletionStage<Boolean> sameTopic() {
         if (retired) {
             return CompletableFuture.completedFuture(false);
         }
-        if (topicId == null || polls <= pollsChecked) {
+        if (topicId != null && polls <= pollsChecked) {
             return CompletableFuture.completedFuture(true);
         }
         return awaitingTopicCheck.computeIfAbsent(polls, p -> new CompletableFuture<>()).minimalCompletionStage();
@@ -281,6 +282,18 @@ public final class PartitionLedger {
     public synchronized void failed(long first, String why) {
         if (!retired) {
             giveUpFor(new Rewind(Rewind.Kind.FAILED, first, why + " (from offset " + first + ")"));
+        }
+    }
+
+    /**
+     * The topic's id, which could not be read when this ledger started, is {@code topicId}: the state it followed may
+     * be of an earlier topic of the same name, so the partition is read again from its committed offset, where the
+     * state committed with it is checked against the id ({@link ConsumerLedgers#restart}).
+     */
+    synchronized void topicIdFound(Uuid topicId) {
+        if (!retired) {
+            giveUpFor(new Rewind(Rewind.Kind.TOPIC_ID_FOUND, -1, "its topic's id could not be read when it was taken"
+                    + " (it is " + topicId + "): read again from its committed offset, knowing it"));
         }
     }
 
@@ -422,7 +435,9 @@ public final class PartitionLedger {
      * when {@code intervalElapsed} and the offset or the state moved.
      */
     synchronized Snapshot due(boolean intervalElapsed) {
-        if (retired || next < 0) {
+        // without its topic's id, a state this ledger followed may be of an earlier topic of the same name, and a
+        // commit would carry it on to the new one as its own ({@link #topicIdFound})
+        if (retired || next < 0 || topicId == null) {
             return null;
         }
         long safe = safeOffset();
@@ -527,7 +542,9 @@ public final class PartitionLedger {
             /** Kafka moved the read position back, to the same records as before (their leader epoch says so). */
             READ_AGAIN,
             /** The topic was deleted and created again. */
-            RECREATED
+            RECREATED,
+            /** The topic's id could not be read when the partition was taken, and now can. */
+            TOPIC_ID_FOUND
         }
     }
 

@@ -25,9 +25,11 @@ final class TopicIds implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicIds.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
     private final Properties consumerProperties;
     private Admin admin;
+    private Long warned;
 
     /** @param consumerProperties the consumers' client properties: the admin client connects as they do */
     TopicIds(Properties consumerProperties) {
@@ -45,7 +47,13 @@ final class TopicIds implements AutoCloseable {
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             described.forEach((topic, description) -> ids.put(topic, description.topicId()));
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("Could not read the ids of topics {}: {}", topics, e.getMessage());
+            long now = System.nanoTime();
+            if (warned == null || now - warned >= WARN_EVERY.toNanos()) {
+                warned = now;
+                LOG.warn("Could not read the ids of topics {} ({}): files of partitions taken meanwhile wait for them,"
+                        + " and a topic deleted and created again is not noticed until they can be read", topics,
+                        e.getMessage());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

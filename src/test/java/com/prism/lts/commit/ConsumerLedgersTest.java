@@ -2,9 +2,13 @@ package com.prism.lts.commit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -13,15 +17,18 @@ import com.prism.lts.config.Backoff;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a consumer decides about a partition whose route fails: it is read again from its committed offset after a
- * pause that grows, and a partition that keeps failing for the same records is said to be stuck until it moves on.
+ * What a consumer decides about its partitions, without Kafka: one whose route fails is read again from its committed
+ * offset after a pause that grows, and said to be stuck while it keeps failing for the same records; one taken while
+ * its topic's id could not be read commits nothing until it can, and is then read again as that id says.
  */
 class ConsumerLedgersTest {
 
     private static final TopicPartition P0 = new TopicPartition("ac-user-event", 0);
+    private static final StreamKey JAN_4 = new StreamKey(LocalDate.of(2018, 1, 4), "1");
 
     private final AtomicLong nanos = new AtomicLong();
     private final List<String> told = new ArrayList<>();
@@ -55,6 +62,49 @@ class ConsumerLedgersTest {
         return LongStream.of(offsets)
                 .mapToObj(offset -> new ConsumerRecord<Object, Object>(P0.topic(), P0.partition(), offset, null, null))
                 .toList();
+    }
+
+    /**
+     * An archiver of the earlier topic committed offset 10 on the topic of the same name created since, in the second
+     * before it saw the change, with a state that names the earlier topic and a file of its offsets 10 to 20 in S3.
+     * The partition comes to a consumer while the topic's id cannot be read (the admin client timed out): following
+     * that state, it would skip the new topic's records 10 to 20 as archived.
+     */
+    @Test
+    void a_partition_taken_while_its_topic_id_could_not_be_read_is_read_from_its_start_once_the_id_names_another_topic()
+            throws Exception {
+        Uuid earlier = Uuid.randomUuid();
+        Uuid now = Uuid.randomUuid();
+        CommitState stale = new CommitState(1, earlier, null, new TreeMap<>(Map.of(JAN_4,
+                List.of(new CommitState.Cut(10, 20, true)))), new TreeSet<>());
+        OffsetAndMetadata committed = new OffsetAndMetadata(10, CommitMetadata.INLINE + stale.toText(10));
+
+        ledgers.take(P0, committed, null);
+        assertThat(ledgers.hold(P0, records(10, 11))).isTrue();
+        ledgers.ledger(P0).released(10, 11);
+        assertThat(ledgers.due(List.of(P0), true)).as("nothing committed while the id is unknown").isNull();
+
+        ledgers.topicId(P0.topic(), now);
+
+        assertThat(ledgers.rewinds()).as("partitions read again").containsExactly(P0);
+        assertThat(ledgers.restart(P0, committed, now)).as("the state is of another topic")
+                .isEqualTo(ConsumerLedgers.FROM_ITS_START);
+    }
+
+    @Test
+    void a_partition_taken_while_its_topic_id_could_not_be_read_follows_its_state_once_the_id_is_the_states()
+            throws Exception {
+        Uuid id = Uuid.randomUuid();
+        CommitState state = new CommitState(1, id, null, new TreeMap<>(Map.of(JAN_4,
+                List.of(new CommitState.Cut(10, 20, true)))), new TreeSet<>());
+        OffsetAndMetadata committed = new OffsetAndMetadata(10, CommitMetadata.INLINE + state.toText(10));
+        ledgers.take(P0, committed, null);
+
+        ledgers.topicId(P0.topic(), id);
+
+        assertThat(ledgers.restart(P0, committed, id)).isEqualTo(10);
+        assertThat(ledgers.ledger(P0).filing(15, JAN_4)).as("in the file the state names")
+                .isEqualTo(PartitionLedger.Filing.ARCHIVED_BEFORE);
     }
 
     private final class Told implements ConsumerWatch {

@@ -92,7 +92,7 @@ final class LedgerSimulation {
     /** How often each fault happens in a schedule; zero for the faults a schedule goes without. */
     record Faults(double routeFailure, double refused, double ambiguous, int kill, int freeze, int stick,
             int terminate, int movePosition, int truncate, int trim, int recreate, boolean staticMembers,
-            double badRecords) {
+            double badRecords, double unknownIds) {
 
         /**
          * Each fault happens in some schedules and not in others; {@code only} (names of faults, comma-separated,
@@ -112,7 +112,8 @@ final class LedgerSimulation {
                     maybe(random, 0.15) ? 1 : 0,
                     maybe(random, 0.25) ? 1 : 0,
                     random.nextBoolean(),
-                    maybe(random, 0.5) ? random.nextDouble(0.01, 0.1) : 0);
+                    maybe(random, 0.5) ? random.nextDouble(0.01, 0.1) : 0,
+                    maybe(random, 0.3) ? random.nextDouble(0.05, 0.5) : 0);
             if (only.isEmpty()) {
                 return all;
             }
@@ -123,7 +124,8 @@ final class LedgerSimulation {
                     kept.contains("stick") ? all.stick : 0, kept.contains("terminate") ? all.terminate : 0,
                     kept.contains("move-position") ? all.movePosition : 0, kept.contains("truncate") ? all.truncate : 0,
                     kept.contains("trim") ? all.trim : 0, kept.contains("recreate") ? all.recreate : 0,
-                    all.staticMembers, kept.contains("bad-records") ? all.badRecords : 0);
+                    all.staticMembers, kept.contains("bad-records") ? all.badRecords : 0,
+                    kept.contains("unknown-ids") ? all.unknownIds : 0);
         }
 
         private static boolean maybe(SplittableRandom random, double probability) {
@@ -591,8 +593,10 @@ final class LedgerSimulation {
             if (log.records.isEmpty()) {
                 continue;
             }
-            // past the last record: a transaction marker after it is never a record to read
-            if (committed == null || committed.offset() <= log.records.lastKey()) {
+            // past the last record: a transaction marker after it is never a record to read; and for this topic, not
+            // an earlier one of the same name (a commit made before its replica saw the change names that one)
+            if (committed == null || committed.offset() <= log.records.lastKey()
+                    || !kafka.current().id.equals(stateOf(committed).topicId())) {
                 return false;
             }
         }
@@ -600,9 +604,8 @@ final class LedgerSimulation {
     }
 
     /**
-     * Every record exactly once in the archive (in files of its own topic incarnation: a record of a topic created
-     * again that was read within a second of it, before the archiver noticed, is also in a file that names the old
-     * topic id), or in the dead-letter topic if it cannot be archived; records Kafka let go of may be missing.
+     * Every record exactly once in the archive, in files of its own topic incarnation and in none of another, or in
+     * the dead-letter topic if it cannot be archived; records Kafka let go of may be missing.
      */
     private void checkAll() {
         Map<Long, List<String>> topicIds = bucket.topicIds();
@@ -656,6 +659,11 @@ final class LedgerSimulation {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** The topic's id as the cluster tells it to a replica that asks: none, when it does not answer in time. */
+    Uuid askedTopicId() {
+        return !healing && random.nextDouble() < faults.unknownIds ? null : kafka.current().id;
     }
 
     /** The id of the topic incarnation {@code record} was produced to. */

@@ -177,7 +177,7 @@ class PartitionLedgerTest {
     }
 
     @Test
-    void a_file_of_a_topic_whose_id_is_unknown_waits_only_for_its_commit() {
+    void a_ledger_started_without_its_topic_id_commits_and_uploads_nothing_and_is_read_again_once_it_is_known() {
         PartitionLedger unknown = new PartitionLedger(P0, 1, SETTINGS, null, -1, CommitState.empty(SETTINGS, null));
         poll(unknown, 0);
         unknown.opened(0, null);
@@ -185,9 +185,12 @@ class PartitionLedgerTest {
         CompletableFuture<Boolean> mayUpload = unknown.mayUpload(unknown.finished(JAN_4, 0, 0, null, false))
                 .toCompletableFuture();
 
-        commit(unknown);
+        assertThat(unknown.due(true)).isNull();
+        assertThat(unknown.awaitingTopicCheck()).isTrue();
+        unknown.topicIdFound(TOPIC);
 
-        assertThat(mayUpload.join()).isTrue();
+        assertThat(mayUpload.join()).isFalse();
+        assertThat(unknown.rewind().kind()).isEqualTo(PartitionLedger.Rewind.Kind.TOPIC_ID_FOUND);
     }
 
     @Test

@@ -22,6 +22,7 @@ import com.prism.lts.write.AvroBatchWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -144,7 +145,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             OffsetAndMetadata committed = kafka.committed.get(partition);
             long from;
             try {
-                from = ledgers.take(partition, committed, kafka.current().id);
+                from = ledgers.take(partition, committed, world.askedTopicId());
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -208,12 +209,15 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         ledgers.finishPassedReplays(partition -> positions.getOrDefault(partition, -1L)
                 >= kafka.log(partition.partition()).end);
         if (ledgers.topicCheckDue()) {
-            ledgers.topicId(SimulatedKafka.TOPIC, kafka.current().id);
+            Uuid id = world.askedTopicId();
+            if (id != null) {
+                ledgers.topicId(SimulatedKafka.TOPIC, id);
+            }
         }
         for (TopicPartition partition : ledgers.rewinds()) {
             long from;
             try {
-                from = ledgers.restart(partition, kafka.committed.get(partition), kafka.current().id);
+                from = ledgers.restart(partition, kafka.committed.get(partition), world.askedTopicId());
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
