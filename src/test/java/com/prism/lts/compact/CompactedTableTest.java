@@ -65,6 +65,8 @@ class CompactedTableTest {
     static Compactor.Report second;
     /** What the topic holds: the truth, by partition and offset. */
     static Map<String, ConsumerRecord<byte[], byte[]>> sent;
+    /** The topic's id in Kafka, which the small files of format version 3 name. */
+    static String topicId;
 
     @BeforeAll
     static void archiveAndCompact() throws Exception {
@@ -84,6 +86,7 @@ class CompactedTableTest {
             archive(EVENTS + LATE);
             second = bed.compact();
         }
+        topicId = TESTBED.kafka().topicId(TOPIC);
         sent = TESTBED.kafka().readAll(TOPIC).stream().collect(Collectors.toMap(r -> r.partition() + "/"
                 + r.offset(), r -> r));
     }
@@ -225,7 +228,7 @@ class CompactedTableTest {
         int schemaId = ByteBuffer.wrap(original.value(), 1, 4).getInt();
         String where = original.partition() + "/" + original.offset();
         assertThat(prism.getField(ArchiveTable.TOPIC)).as(where).isEqualTo(TOPIC);
-        assertThat(prism.getField(ArchiveTable.TOPIC_ID)).as(where).isNull();
+        assertThat(prism.getField(ArchiveTable.TOPIC_ID)).as(where).isEqualTo(topicId);
         assertThat(prism.getField(ArchiveTable.TIMESTAMP)).as(where)
                 .isEqualTo(OffsetDateTime.ofInstant(Instant.ofEpochMilli(original.timestamp()), ZoneOffset.UTC));
         assertThat(prism.getField(ArchiveTable.TIMESTAMP_TYPE)).as(where).isEqualTo("CreateTime");

@@ -119,6 +119,15 @@ public abstract class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** The id Kafka gave {@code topic} (this incarnation of it), as {@code Uuid.toString()} writes it. */
+    public String topicId(String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not describe " + topic, e);
+        }
+    }
+
     /** The offset after the last record of each partition of {@code topic}. */
     public Map<Integer, Long> endOffsets(String topic) {
         try {
