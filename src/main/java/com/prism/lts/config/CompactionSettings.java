@@ -2,6 +2,7 @@ package com.prism.lts.config;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The {@code prism.compact.*} settings of {@code prism-lts compact} (docs/compaction.md), read with the archiver's
@@ -37,6 +38,15 @@ public record CompactionSettings(
         int workers) {
 
     public static final Set<String> CATALOG_TYPES = Set.of("jdbc", "rest", "glue");
+
+    /**
+     * Reads the compaction settings alone, as the tools that read the tables do (audit, restore); {@code shownAs}
+     * names a setting in messages as the user gave it (an option).
+     */
+    public static CompactionSettings from(Function<String, Optional<String>> lookup,
+            Function<String, String> shownAs) {
+        return ArchiveSettings.Reader.readAlone(lookup, shownAs, CompactionSettings::read);
+    }
 
     static CompactionSettings read(ArchiveSettings.Reader r) {
         CompactionSettings settings = new CompactionSettings(

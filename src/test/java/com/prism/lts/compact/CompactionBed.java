@@ -73,6 +73,14 @@ final class CompactionBed {
         return topic;
     }
 
+    /** The options that point a tool ({@code audit}, {@code restore}) at this bed's broker, archive and catalog. */
+    List<String> toolOptions() {
+        return List.of("--bootstrap-servers", settings.get("prism.kafka.bootstrap-servers"), "--endpoint",
+                settings.get("prism.s3.endpoint"), "--path-style", "--access-key", settings.get("prism.s3.access-key"),
+                "--secret-key", settings.get("prism.s3.secret-key"), "--bucket", Testbed.BUCKET, "--prefix", prefix,
+                "--catalog-uri", settings.get("prism.compact.catalog.uri"));
+    }
+
     /** The settings as the compactor looks them up: this bed's, over the built-in defaults. */
     java.util.function.Function<String, Optional<String>> lookup() {
         Properties defaults = SettingDefaults.builtIn();

@@ -30,6 +30,7 @@ import com.prism.lts.testing.JavaProcess;
 import com.prism.lts.testing.LogCapture;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
+import com.prism.lts.testing.ToolRun;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -151,6 +152,7 @@ class CompactionFaultsTest {
         assertThat(outcomes).hasSize(2 * DAYS.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
         assertThat(outcomes.stream().mapToLong(DayOutcome::records).sum()).isEqualTo(EVENTS);
         assertExactlyOnce(bed);
+        assertAuditedOnce(bed);
         assertThat(bed.smallFiles()).isEmpty();
         assertThat(bed.table().snapshots()).hasSize(DAYS.length);
         assertNoOrphanAfterTheNextRuns(bed);
@@ -310,11 +312,13 @@ class CompactionFaultsTest {
             compactor.kill();
         }
         assertExactlyOnce(bed);
+        assertAuditedOnce(bed);
 
         Compactor.Report next = bed.compact();
 
         assertThat(next.days()).hasSize(DAYS.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
         assertExactlyOnce(bed);
+        assertAuditedOnce(bed);
         assertThat(bed.smallFiles()).isEmpty();
         assertThat(bed.holdings().values()).containsOnly(1);
         assertNoOrphanAfterTheNextRuns(bed);
@@ -337,6 +341,28 @@ class CompactionFaultsTest {
                 assertThat(CompactedTableTest.bytes(prism.getField("value"))).as(place).isEqualTo(values.get(place));
             });
         }
+    }
+
+    /**
+     * {@code prism-lts audit} of the days copied, from the files and the table without Kafka (whose topic holds the
+     * incompatible day too): every offset of the copied days archived, none twice, whatever the fault left.
+     */
+    private static void assertAuditedOnce(CompactionBed bed) {
+        ToolRun audit = ToolRun.of(java.util.stream.Stream.concat(java.util.stream.Stream.of("audit", "--topic", TOPIC,
+                "--files-only", "--json"), bed.toolOptions().stream()).toList());
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(audit.out());
+        } catch (IOException e) {
+            throw new AssertionError(audit.out() + audit.err(), e);
+        }
+        assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+        long archived = 0;
+        for (com.fasterxml.jackson.databind.JsonNode partition : json.get("topics").get(0).get("partitions")) {
+            assertThat(partition.get("twice")).as(audit.out()).isEmpty();
+            archived += partition.get("archived").asLong();
+        }
+        assertThat(archived).isEqualTo(produced.size());
     }
 
     /** Runs again until the orphan files of the fault are old enough to be removed, and are. */
