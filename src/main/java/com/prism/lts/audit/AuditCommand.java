@@ -104,7 +104,7 @@ public final class AuditCommand implements Callable<Integer> {
                 KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(),
                         kafka.consumer(KafkaLog.readerSettings()))) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
-            Map<String, Optional<KafkaLog.Topic>> inKafka = known(bucket, log);
+            Map<String, Optional<KafkaLog.Topic>> inKafka = known(bucket, log, compacted);
             for (String topic : topics) {
                 TopicAudit audit = audit(bucket, log, inKafka.get(topic), topic, compacted);
                 complete &= audit.complete();
@@ -129,14 +129,16 @@ public final class AuditCommand implements Callable<Integer> {
      *
      * @throws ToolFailure for a topic that neither Kafka nor the archive knows, before anything is written
      */
-    private Map<String, Optional<KafkaLog.Topic>> known(ArchiveBucket bucket, KafkaLog log) {
+    private Map<String, Optional<KafkaLog.Topic>> known(ArchiveBucket bucket, KafkaLog log,
+            CompactedTables compacted) {
         Map<String, Optional<KafkaLog.Topic>> inKafka = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (String topic : topics) {
             Optional<KafkaLog.Topic> kafka = log == null ? Optional.empty() : log.topic(topic, groupId);
             inKafka.put(topic, kafka);
             if (kafka.isEmpty() && !bucket.holdsAny(s3.folder() + topic + "/")
-                    && !bucket.holdsAny(new AuditIndex(bucket, s3.prefix(), topic).key())) {
+                    && !bucket.holdsAny(new AuditIndex(bucket, s3.prefix(), topic).key())
+                    && compacted.table(topic).isEmpty()) {
                 unknown.add(topic);
             }
         }

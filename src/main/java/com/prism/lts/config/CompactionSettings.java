@@ -17,6 +17,8 @@ import java.util.function.Function;
  *                            {@code s3tables}); empty: unsigned
  * @param tableName           the table of a topic; {@code {topic}} is the topic, with every character but letters,
  *                            digits and {@code _} made {@code _}
+ * @param maxSmallDataFiles   a day's data files smaller than 3/4 of the target size, at most: a run that would add
+ *                            one more folds them, with its new records, into new files
  * @param worker              this worker's number, from 0
  * @param workers             how many workers share the days: a day belongs to one of them
  */
@@ -32,6 +34,7 @@ public record CompactionSettings(
         String tableName,
         long targetFileSizeBytes,
         long rowGroupSizeBytes,
+        int maxSmallDataFiles,
         long orphanAgeMs,
         long snapshotRetentionMs,
         int worker,
@@ -61,6 +64,7 @@ public record CompactionSettings(
                 r.required("prism.compact.table"),
                 r.positiveInt("prism.compact.target-file-size-mb") * 1024L * 1024,
                 r.positiveInt("prism.compact.row-group-size-mb") * 1024L * 1024,
+                r.positiveInt("prism.compact.max-small-data-files"),
                 r.positiveLong("prism.compact.orphan-age-ms"),
                 r.positiveLong("prism.compact.snapshot-retention-ms"),
                 worker(r),
