@@ -484,10 +484,12 @@ class CompactionFaultsTest {
      * references, metadata files the table's metadata does not reach.
      */
     private static void assertNoOrphanAfterTheNextRuns(CompactionBed bed, LocalDate... days) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             bed.compact();
-            return bed.orphans().isEmpty() && bed.metadataFiles().stream().allMatch(key -> bed.referencedMetadata()
-                    .contains("s3://" + Testbed.BUCKET + "/" + key));
+            assertThat(bed.orphans()).as("data files no snapshot references").isEmpty();
+            Set<String> referenced = bed.referencedMetadata();
+            assertThat(bed.metadataFiles()).as("metadata files the table's metadata does not reach")
+                    .allMatch(key -> referenced.contains("s3://" + Testbed.BUCKET + "/" + key));
         });
         assertExactlyOnce(bed, days);
     }
