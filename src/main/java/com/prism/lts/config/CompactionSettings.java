@@ -103,7 +103,12 @@ public record CompactionSettings(
 
     /** The table of {@code topic}: the setting, with the topic made a name every catalog accepts. */
     public String table(String topic) {
-        return tableName.replace("{topic}", topic.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
+        return table(tableName, topic);
+    }
+
+    /** A table name pattern for {@code topic}: {@code {topic}} replaced by the topic as every catalog accepts it. */
+    public static String table(String pattern, String topic) {
+        return pattern.replace("{topic}", topic.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,16 +15,21 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.restore.RestoreHeaders;
+import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
 import com.prism.lts.testing.ToolRun;
 import com.prism.lts.write.ArchiveKey;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
@@ -42,11 +48,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * {@code prism-lts audit} and {@code prism-lts restore} over days folded into the compacted table: the audit proves
- * every offset is in (the table ∪ the small files left) exactly once, reading the table's offset column, and says
- * twice where it is twice; a restore of a compacted day produces the same records, byte for byte and in the same
- * order, as the restore of the same day before it was compacted (issue 17, acceptance 3). The steps share one archive
- * and run in order.
+ * The tools over the two shapes of the archive: {@code prism-lts ddl}'s table over the days not compacted yet reads
+ * every small file; then {@code prism-lts audit} and {@code prism-lts restore} over days folded into the compacted
+ * table: the audit proves every offset is in (the table ∪ the small files left) exactly once, reading the table's
+ * offset column, and says twice where it is twice; a restore of a compacted day produces the same records, byte for
+ * byte and in the same order, as the restore of the same day before it was compacted (issue 17, acceptance 3). The
+ * steps share one archive and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditAndRestoreOfCompactedDaysTest {
@@ -82,6 +89,41 @@ class AuditAndRestoreOfCompactedDaysTest {
                 firstDayMetadata.put(key, TESTBED.s3().metadata(Testbed.BUCKET, key));
             }
         }
+    }
+
+    @Test
+    @Order(0)
+    void the_athena_table_of_the_recent_days_reads_every_small_file_with_its_reader_schema() throws IOException {
+        ToolRun ddl = ToolRun.of(Stream.concat(Stream.of("ddl", "--topic", TOPIC), s3Options().stream()).toList());
+
+        assertThat(ddl.exitCode()).as(ddl.err()).isZero();
+        assertThat(ddl.out()).contains("writer schemas " + Events.DEMO_SCHEMA_ID + ", "
+                + VariedEvents.SCHEMA_V2_ID + ";")
+                .contains("CREATE EXTERNAL TABLE IF NOT EXISTS `prism_lts`.`compacted_tools_recent` (")
+                .contains("  `region` string\n)")
+                .contains("LOCATION 's3://" + Testbed.BUCKET + "/" + TOPIC + "/" + TOPIC + "/'")
+                .contains("'projection.year.range' = '2018,2099'")
+                .contains("WHERE year = '2018' AND month = '01' AND day = '02'");
+        Matcher literal = Pattern.compile("'avro.schema.literal' = '(.*)'\\)\n")
+                .matcher(ddl.out());
+        assertThat(literal.find()).isTrue();
+        Schema reader = new Schema.Parser().parse(literal.group(1)
+                .replace("\\'", "'").replace("\\\\", "\\"));
+        int read = 0;
+        int withRegion = 0;
+        for (String key : bed.smallFiles()) {
+            byte[] bytes = TESTBED.s3().client().getObjectAsBytes(b -> b.bucket(Testbed.BUCKET).key(key))
+                    .asByteArray();
+            try (DataFileStream<GenericRecord> file = new DataFileStream<>(new ByteArrayInputStream(bytes),
+                    new GenericDatumReader<>(null, reader))) {
+                for (GenericRecord event : file) {
+                    read++;
+                    withRegion += event.get("region") == null ? 0 : 1;
+                }
+            }
+        }
+        assertThat(read).isEqualTo(EVENTS);
+        assertThat(withRegion).isPositive();
     }
 
     @Test
@@ -251,6 +293,13 @@ class AuditAndRestoreOfCompactedDaysTest {
     private static List<String> auditArgs() {
         return Stream.concat(Stream.of("audit", "--topic", TOPIC, "--group-id", bed.settings()
                 .get("prism.kafka.group-id")), bed.toolOptions().stream()).toList();
+    }
+
+    /** The options that point {@code ddl} at the archive. */
+    private static List<String> s3Options() {
+        return List.of("--endpoint", TESTBED.s3().endpoint().toString(), "--path-style", "--access-key",
+                bed.settings().get("prism.s3.access-key"), "--secret-key", bed.settings().get("prism.s3.secret-key"),
+                "--bucket", Testbed.BUCKET, "--prefix", TOPIC);
     }
 
     private static ToolRun restore(String target) {
