@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -21,7 +20,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.restore.RestoreHeaders;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.RunningArchive;
@@ -32,7 +30,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
 import org.apache.iceberg.Table;
@@ -197,7 +194,7 @@ class AuditAndRestoreOfCompactedDaysTest {
         partitions(audit).forEach(partition -> assertThat(partition.get("twice")).isEmpty());
         assertThat(restore.exitCode()).as(restore.out() + restore.err()).isZero();
         Map<Integer, List<String>> expected = new HashMap<>();
-        TESTBED.kafka().readAll(TOPIC).stream().filter(r -> dayOf(r).equals(RESTORED)).forEach(r -> expected
+        TESTBED.kafka().readAll(TOPIC).stream().filter(r -> VariedEvents.dayOf(r).equals(RESTORED)).forEach(r -> expected
                 .computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(asSent(r)));
         assertThat(expected.values().stream().mapToInt(List::size).sum()).isEqualTo(EVENTS / DAYS.length + LATE);
         assertThat(produced("restored-late")).isEqualTo(expected);
@@ -338,15 +335,5 @@ class AuditAndRestoreOfCompactedDaysTest {
         }
         return source + " key=" + Arrays.toString(record.key()) + " value=" + Arrays.toString(record.value())
                 + " headers=" + headers + " timestamp=" + record.timestamp();
-    }
-
-    private static LocalDate dayOf(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            GenericRecord event = new GenericDatumReader<GenericRecord>(DemoEvents.SCHEMA).read(null,
-                    DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
-            return LocalDate.parse(event.get("metric_date").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

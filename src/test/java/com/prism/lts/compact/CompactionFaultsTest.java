@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,9 +33,7 @@ import com.prism.lts.testing.ToolRun;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.relocated.com.google.common.collect.Iterables;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -427,7 +424,7 @@ class CompactionFaultsTest {
     }
 
     private static long records(LocalDate day) {
-        return TESTBED.kafka().readAll(TOPIC).stream().filter(r -> produced.contains(place(r)) && dayOf(r).equals(day))
+        return TESTBED.kafka().readAll(TOPIC).stream().filter(r -> produced.contains(place(r)) && VariedEvents.dayOf(r).equals(day))
                 .count();
     }
 
@@ -474,7 +471,7 @@ class CompactionFaultsTest {
     /** The places (partition/offset) of the records produced for {@code days}; all days when none is given. */
     private static Set<String> expected(LocalDate... days) {
         return days.length == 0 ? produced : TESTBED.kafka().readAll(TOPIC).stream()
-                .filter(r -> produced.contains(place(r)) && Set.of(days).contains(dayOf(r)))
+                .filter(r -> produced.contains(place(r)) && Set.of(days).contains(VariedEvents.dayOf(r)))
                 .map(CompactionFaultsTest::place)
                 .collect(Collectors.toSet());
     }
@@ -512,16 +509,6 @@ class CompactionFaultsTest {
             public void deleted(String key, int done, int total) {
             }
         };
-    }
-
-    private static LocalDate dayOf(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            GenericRecord event = new GenericDatumReader<GenericRecord>(DemoEvents.SCHEMA).read(null,
-                    DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
-            return LocalDate.parse(event.get("metric_date").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String place(ConsumerRecord<byte[], byte[]> record) {
