@@ -19,6 +19,7 @@ import com.prism.lts.inspect.CatCommand;
 import com.prism.lts.inspect.LsCommand;
 import com.prism.lts.observe.LogFormat;
 import com.prism.lts.observe.StopReport;
+import com.prism.lts.query.DdlCommand;
 import com.prism.lts.restore.RestoreCommand;
 import org.apache.camel.main.Main;
 import org.apache.camel.util.ObjectHelper;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
 @Command(name = "prism-lts", mixinStandardHelpOptions = true,
         description = "Archives Avro events from Kafka into S3, one folder per metric_date.",
         subcommands = {PrismLts.Run.class, SendCommand.class, LsCommand.class, CatCommand.class,
-            AuditCommand.class, RestoreCommand.class, CompactCommand.class})
+            AuditCommand.class, RestoreCommand.class, CompactCommand.class, DdlCommand.class})
 public final class PrismLts implements Runnable {
 
     public static void main(String[] args) {

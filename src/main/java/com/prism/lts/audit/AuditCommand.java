@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.prism.lts.ToolFailure;
+import com.prism.lts.compact.CompactedTables;
+import com.prism.lts.compact.TableOptions;
 import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.demo.KafkaTarget;
 import com.prism.lts.inspect.ArchiveBucket;
@@ -26,6 +28,7 @@ import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
 import com.prism.lts.security.KafkaClientOptions;
 import com.prism.lts.write.ArchiveKey;
+import org.apache.iceberg.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,6 +86,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     S3Options s3;
 
+    @Mixin
+    TableOptions tables;
+
     private PrintWriter err;
     private long nextProgress;
 
@@ -93,13 +99,14 @@ public final class AuditCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         boolean complete = true;
         try (S3Client client = s3.client();
+                CompactedTables compacted = tables.open(s3);
                 KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers, kafkaClient);
                 KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(),
                         kafka.consumer(KafkaLog.readerSettings()))) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
-            Map<String, Optional<KafkaLog.Topic>> inKafka = known(bucket, log);
+            Map<String, Optional<KafkaLog.Topic>> inKafka = known(bucket, log, compacted);
             for (String topic : topics) {
-                TopicAudit audit = audit(bucket, log, inKafka.get(topic), topic);
+                TopicAudit audit = audit(bucket, log, inKafka.get(topic), topic, compacted);
                 complete &= audit.complete();
                 results.add(audit.asMap());
                 if (!json) {
@@ -122,14 +129,16 @@ public final class AuditCommand implements Callable<Integer> {
      *
      * @throws ToolFailure for a topic that neither Kafka nor the archive knows, before anything is written
      */
-    private Map<String, Optional<KafkaLog.Topic>> known(ArchiveBucket bucket, KafkaLog log) {
+    private Map<String, Optional<KafkaLog.Topic>> known(ArchiveBucket bucket, KafkaLog log,
+            CompactedTables compacted) {
         Map<String, Optional<KafkaLog.Topic>> inKafka = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (String topic : topics) {
             Optional<KafkaLog.Topic> kafka = log == null ? Optional.empty() : log.topic(topic, groupId);
             inKafka.put(topic, kafka);
             if (kafka.isEmpty() && !bucket.holdsAny(s3.folder() + topic + "/")
-                    && !bucket.holdsAny(new AuditIndex(bucket, s3.prefix(), topic).key())) {
+                    && !bucket.holdsAny(new AuditIndex(bucket, s3.prefix(), topic).key())
+                    && compacted.table(topic).isEmpty()) {
                 unknown.add(topic);
             }
         }
@@ -143,8 +152,8 @@ public final class AuditCommand implements Callable<Integer> {
         return inKafka;
     }
 
-    private TopicAudit audit(ArchiveBucket bucket, KafkaLog log, Optional<KafkaLog.Topic> kafka, String topic)
-            throws Exception {
+    private TopicAudit audit(ArchiveBucket bucket, KafkaLog log, Optional<KafkaLog.Topic> kafka, String topic,
+            CompactedTables compacted) throws Exception {
         String folder = s3.folder() + topic + "/";
         AuditIndex index = new AuditIndex(bucket, s3.prefix(), topic);
         Map<String, AuditedFile> known = index.load();
@@ -178,10 +187,27 @@ public final class AuditCommand implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
-        known.values().forEach(gone -> files.put(gone.key(), gone.asGone()));
+        List<AuditedFile> asked = new ArrayList<>(files.values());
+        asked.addAll(known.values());
+        Optional<Table> table = compacted.table(topic);
+        if (table.isPresent()) {
+            progress(topic + ": reading the offsets of the compacted table " + table.get().name());
+        }
+        TableHoldings holdings = table.map(t -> TableHoldings.read(t, asked))
+                .orElseGet(() -> TableHoldings.none(compacted.none().orElse("the catalog has no table "
+                        + topic)));
+        int forgotten = 0;
+        for (AuditedFile gone : known.values()) {
+            // compacted: the table holds its offsets, and the index needs it no more
+            if (holdings.holdsAll(gone)) {
+                forgotten++;
+            } else {
+                files.put(gone.key(), gone.asGone());
+            }
+        }
         Optional<String> notSaved = index.save(files.values());
         TopicAudit audit = new TopicAudit(topic, "s3://" + bucket.name() + "/" + folder, files.values(), others,
-                listed.size(), reads.size(), index.location(), notSaved, written);
+                listed.size(), reads.size(), index.location(), notSaved, written, holdings, forgotten);
         audit.judge(log, kafka, groupId, deadLetterTopic.replace("{topic}", topic), this::progress);
         return audit;
     }

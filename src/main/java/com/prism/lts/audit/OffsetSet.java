@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 
 /**
  * A set of Kafka offsets as a bitmap in chunks of 65,536 offsets (8 KB each), allocated where offsets are: one bit an
@@ -68,6 +69,19 @@ public final class OffsetSet {
             }
         }
         return -1;
+    }
+
+    /** Gives each offset of the set, in increasing order. */
+    public void forEach(LongConsumer action) {
+        for (Map.Entry<Long, long[]> chunk : chunks.entrySet()) {
+            long base = chunk.getKey() << CHUNK_BITS;
+            long[] words = chunk.getValue();
+            for (int w = 0; w < words.length; w++) {
+                for (long bits = words[w]; bits != 0; bits &= bits - 1) {
+                    action.accept(base + w * 64L + Long.numberOfTrailingZeros(bits));
+                }
+            }
+        }
     }
 
     /** The offsets of {@code [from, to)} that are in this set, as ranges {@code [first, last]}. */

@@ -28,6 +28,7 @@ final class PartitionAudit {
     /** The files of another topic incarnation (an earlier topic of the same name) in this partition. */
     static final class EarlierTopic {
         int files;
+        long tableRows;
         final OffsetSet offsets = new OffsetSet();
     }
 
@@ -39,6 +40,10 @@ final class PartitionAudit {
     /** Offsets of the files of every incarnation: what a restored copy may be a copy of. */
     final OffsetSet inAnyFile = new OffsetSet();
     final Map<String, EarlierTopic> earlierTopics = new TreeMap<>();
+    /** Offsets the compacted table holds, of the incarnation audited. */
+    final OffsetSet inTable = new OffsetSet();
+    /** Small files the table names: copies of its rows that the compactor has yet to delete. */
+    int awaitingDeletion;
     OffsetSet deadLettered = new OffsetSet();
     Optional<KafkaLog.Partition> kafka = Optional.empty();
 
@@ -65,6 +70,49 @@ final class PartitionAudit {
                 twice.add(offset);
             }
         }
+    }
+
+    /**
+     * Adds the rows of the compacted table (before any file): offsets a file holds too are counted twice, unless the
+     * table names that file ({@link #folded}).
+     *
+     * @param twiceInTable offsets the table holds in two rows
+     */
+    void inTable(OffsetSet offsets, OffsetSet twiceInTable) {
+        offsets.forEach(offset -> {
+            inAnyFile.add(offset);
+            inTable.add(offset);
+            if (!archived.add(offset)) {
+                twice.add(offset);
+            }
+        });
+        if (twiceInTable != null) {
+            twiceInTable.forEach(twice::add);
+        }
+    }
+
+    /**
+     * Adds a small file the table names: it was folded in, and its offsets the table holds are the same records, not
+     * second copies. An offset of it the table does not hold counts as any file's.
+     */
+    void folded(long[] offsets) {
+        awaitingDeletion++;
+        for (long offset : offsets) {
+            inAnyFile.add(offset);
+            if (!inTable.contains(offset) && !archived.add(offset)) {
+                twice.add(offset);
+            }
+        }
+    }
+
+    /** Adds rows of the table from small files of the topic incarnation {@code topicId}, not the one audited. */
+    void inTableOfEarlierTopic(String topicId, OffsetSet offsets) {
+        EarlierTopic earlier = earlierTopics.computeIfAbsent(topicId, id -> new EarlierTopic());
+        earlier.tableRows += offsets.size();
+        offsets.forEach(offset -> {
+            inAnyFile.add(offset);
+            earlier.offsets.add(offset);
+        });
     }
 
     void gone(long[] offsets) {

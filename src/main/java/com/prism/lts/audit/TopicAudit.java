@@ -35,15 +35,23 @@ final class TopicAudit {
     private final String index;
     private final Optional<String> indexNotSaved;
     private final Map<String, Instant> written;
+    private final TableHoldings table;
+    /** Files the table holds every offset of that an earlier audit saw and the listing has no more: compacted. */
+    private final int forgotten;
     private final Map<Integer, PartitionAudit> partitions = new TreeMap<>();
     private Optional<KafkaLog.Topic> kafka = Optional.empty();
     private String auditedTopicId;
     private String withoutKafka;
     private String group;
 
-    /** @param written when each listed file was written (S3's last-modified time), by key */
+    /**
+     * @param written   when each listed file was written (S3's last-modified time), by key
+     * @param table     what the topic's compacted table holds
+     * @param forgotten files gone since an earlier audit that the table holds, dropped from the index
+     */
     TopicAudit(String topic, String where, Collection<AuditedFile> files, List<String> others, int listed,
-            int headersRead, String index, Optional<String> indexNotSaved, Map<String, Instant> written) {
+            int headersRead, String index, Optional<String> indexNotSaved, Map<String, Instant> written,
+            TableHoldings table, int forgotten) {
         this.topic = topic;
         this.where = where;
         this.files = files;
@@ -53,6 +61,8 @@ final class TopicAudit {
         this.index = index;
         this.indexNotSaved = indexNotSaved;
         this.written = written;
+        this.table = table;
+        this.forgotten = forgotten;
     }
 
     /**
@@ -65,6 +75,14 @@ final class TopicAudit {
         this.kafka = kafka;
         this.group = group;
         auditedTopicId = kafka.map(KafkaLog.Topic::id).orElseGet(this::lastWrittenTopicId);
+        // the table first: a small file it names is then known as a copy of its rows
+        table.offsets.forEach((id, ofId) -> ofId.forEach((number, offsets) -> {
+            if (id.equals(TableHoldings.NO_TOPIC_ID) || id.equals(auditedTopicId)) {
+                partition(number).inTable(offsets, table.twice.getOrDefault(id, Map.of()).get(number));
+            } else {
+                partition(number).inTableOfEarlierTopic(id, offsets);
+            }
+        }));
         for (AuditedFile file : files) {
             PartitionAudit p = partition(file.partition());
             if (file.topicId() != null && !file.topicId().equals(auditedTopicId)) {
@@ -73,6 +91,8 @@ final class TopicAudit {
                 }
             } else if (file.gone()) {
                 p.gone(file.offsetList());
+            } else if (table.names(file)) {
+                p.folded(file.offsetList());
             } else {
                 p.archived(file.offsetList());
             }
@@ -94,10 +114,14 @@ final class TopicAudit {
         return partitions.computeIfAbsent(number, n -> new PartitionAudit(new TopicPartition(topic, n)));
     }
 
-    /** Without Kafka: the topic id of the file written last, or null when no file names one. */
+    /**
+     * Without Kafka: the topic id of the file written last, or else of the table's rows committed last; null when
+     * none names one.
+     */
     private String lastWrittenTopicId() {
         return files.stream().filter(f -> f.topicId() != null && !f.gone() && written.containsKey(f.key()))
-                .max(Comparator.comparing(f -> written.get(f.key()))).map(AuditedFile::topicId).orElse(null);
+                .max(Comparator.comparing(f -> written.get(f.key()))).map(AuditedFile::topicId)
+                .orElse(table.lastTopicId());
     }
 
     boolean complete() {
@@ -131,9 +155,12 @@ final class TopicAudit {
                         PartitionAudit.ranges(p.twice)) + ", in " + String.join(", ", filesHolding(p)));
             }
             p.earlierTopics.forEach((id, earlier) -> out.printf(Locale.ROOT, "From an earlier topic of the same name:"
-                    + " %s: %,d file%s (topic id %s), offsets %s; not counted above%n", p.partition, earlier.files,
-                    earlier.files == 1 ? "" : "s", id, AuditCommand.ranges(PartitionAudit.ranges(earlier.offsets))));
+                    + " %s: %,d file%s%s (topic id %s), offsets %s; not counted above%n", p.partition, earlier.files,
+                    earlier.files == 1 ? "" : "s", earlier.tableRows == 0 ? ""
+                            : String.format(Locale.ROOT, " and %,d rows of the table", earlier.tableRows), id,
+                    AuditCommand.ranges(PartitionAudit.ranges(earlier.offsets))));
         }
+        printTable(out);
         files.stream().filter(AuditedFile::gone).forEach(f -> out.println("Gone: " + f.key()
                 + " (listed by an earlier audit, no longer in the bucket)"));
         files.stream().filter(f -> f.disagreement().isPresent()).forEach(f -> out.println("Disagrees: " + f.key()
@@ -155,6 +182,21 @@ final class TopicAudit {
         out.flush();
     }
 
+    /** What the compacted table holds; or, when days are gone and there is no table, why there is none. */
+    private void printTable(PrintWriter out) {
+        int awaiting = partitions.values().stream().mapToInt(p -> p.awaitingDeletion).sum();
+        if (table.name.isPresent()) {
+            out.printf(Locale.ROOT, "Compacted table %s: %,d rows of %,d days, counted above as archived%s%s.%n",
+                    table.name.get(), table.rows, table.days.size(), awaiting == 0 ? "" : String.format(Locale.ROOT,
+                            "; %,d small files it holds await deletion by prism-lts compact (counted once)",
+                            awaiting), forgotten == 0 ? "" : String.format(Locale.ROOT, "; %,d files compacted since"
+                                    + " the last audit are gone, as they should be", forgotten));
+        } else if (files.stream().anyMatch(AuditedFile::gone)) {
+            out.println("No compacted table (" + table.none + "): offsets of days compacted with another catalog count"
+                    + " as missing; give --catalog-type and --catalog-uri.");
+        }
+    }
+
     private void section(PrintWriter out, String title, PartitionAudit p, OffsetSet offsets, String why) {
         if (!offsets.isEmpty()) {
             out.println(title + ": " + p.partition + " offsets " + AuditCommand.ranges(PartitionAudit.ranges(offsets))
@@ -162,9 +204,14 @@ final class TopicAudit {
         }
     }
 
-    /** The files of the incarnation audited that hold offsets archived twice. */
+    /** The files of the incarnation audited (and the compacted table) that hold offsets archived twice. */
     private List<String> filesHolding(PartitionAudit p) {
         List<String> holding = new ArrayList<>();
+        long[] inTable = {0};
+        p.twice.forEach(offset -> inTable[0] += p.inTable.contains(offset) ? 1 : 0);
+        if (inTable[0] > 0) {
+            holding.add("the table " + table.name.orElse(""));
+        }
         for (AuditedFile file : files) {
             if (!file.gone() && file.partition() == p.partition.partition()
                     && (file.topicId() == null || file.topicId().equals(auditedTopicId))) {
@@ -198,6 +245,8 @@ final class TopicAudit {
                 m.put("committed", k.committed());
             });
             m.put("archived", p.archivedCount);
+            m.put("in_table", p.inTable.size());
+            m.put("awaiting_deletion", p.awaitingDeletion);
             m.put("dead_lettered", p.deadLetteredCount);
             m.put("skipped_by_kafka", PartitionAudit.ranges(p.skippedByKafka));
             m.put("restored_copies", PartitionAudit.ranges(p.restoredCopies));
@@ -219,6 +268,7 @@ final class TopicAudit {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("topic_id", id);
                 entry.put("files", e.files);
+                entry.put("table_rows", e.tableRows);
                 entry.put("offsets", PartitionAudit.ranges(e.offsets));
                 earlier.add(entry);
             });
@@ -226,6 +276,14 @@ final class TopicAudit {
             list.add(m);
         }
         map.put("partitions", list);
+        Map<String, Object> compacted = new LinkedHashMap<>();
+        table.name.ifPresentOrElse(name -> {
+            compacted.put("name", name);
+            compacted.put("rows", table.rows);
+            compacted.put("days", table.days.size());
+        }, () -> compacted.put("none", table.none));
+        compacted.put("forgotten_files", forgotten);
+        map.put("table", compacted);
         map.put("gone", files.stream().filter(AuditedFile::gone).map(AuditedFile::key).toList());
         map.put("disagreeing", files.stream().filter(f -> f.disagreement().isPresent())
                 .map(f -> Map.of("file", f.key(), "why", f.disagreement().get())).toList());

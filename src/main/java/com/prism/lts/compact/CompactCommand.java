@@ -39,10 +39,10 @@ public final class CompactCommand implements Callable<Integer> {
             report = compactor.run();
         }
         TextTable table = new TextTable(3, "topic", "day", "outcome", "small files folded", "records", "data files",
-                "small files deleted");
+                "data files folded", "small files deleted");
         for (DayOutcome day : report.days()) {
             table.row(day.topic(), day.day().toString(), day.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                    day.foldedFiles(), day.records(), day.dataFiles(), day.deletedFiles());
+                    day.foldedFiles(), day.records(), day.dataFiles(), day.foldedDataFiles(), day.deletedFiles());
         }
         if (report.days().isEmpty()) {
             out.println("No closed day with small files.");
@@ -53,7 +53,7 @@ public final class CompactCommand implements Callable<Integer> {
                 "%s %s %s: %s%n", day.topic(), day.day(), day.kind() == DayOutcome.Kind.LEFT ? "left as it is"
                         : "not closed yet", day.reason()));
         if (report.orphansRemoved() > 0) {
-            out.printf(Locale.ROOT, "Removed %d orphan data files of attempts that did not commit.%n",
+            out.printf(Locale.ROOT, "Removed %d orphan files of attempts that did not commit.%n",
                     report.orphansRemoved());
         }
         out.flush();

@@ -24,7 +24,6 @@ import com.prism.lts.table.ArchiveTable;
 import com.prism.lts.upload.S3Clients;
 import com.prism.lts.write.ArchiveKey;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -116,14 +115,13 @@ public final class Compactor implements AutoCloseable {
 
             @Override
             public TableIdentifier tableId(String topic) {
-                return TableIdentifier.of(Namespace.of(settings.compaction().namespace().split("\\.")),
-                        settings.compaction().table(topic));
+                return Catalogs.tableId(settings.compaction(), topic);
             }
 
             @Override
             public Optional<String> tableLocationRoot() {
                 return settings.compaction().catalogType().equals("rest") ? Optional.empty()
-                        : Optional.of(Catalogs.warehouse(settings));
+                        : Optional.of(Catalogs.warehouse(settings.compaction(), settings.bucket()));
             }
 
             @Override

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +76,7 @@ final class DayCompaction {
     static final String SUMMARY_DAY = "prism.compact.day";
     static final String SUMMARY_FILES = "prism.compact.small-files";
     static final String SUMMARY_RECORDS = "prism.compact.records";
+    static final String SUMMARY_FOLDED = "prism.compact.data-files-folded";
 
     private final Compactor.Context context;
     private final String topic;
@@ -111,7 +111,7 @@ final class DayCompaction {
             List<Input> inputs = list();
             if (inputs.isEmpty()) {
                 return attempt == 1 ? Optional.empty()
-                        : Optional.of(new DayOutcome(topic, day, DayOutcome.Kind.COMPACTED, 0, 0, 0, 0, ""));
+                        : Optional.of(new DayOutcome(topic, day, DayOutcome.Kind.COMPACTED, 0, 0, 0, 0, 0, ""));
             }
             try {
                 return Optional.of(run(inputs));
@@ -173,9 +173,11 @@ final class DayCompaction {
         List<Input> old = inputs.stream().filter(in -> folded.contains(in.label())).toList();
         Map<Label, OffsetDigest> expected = new LinkedHashMap<>();
         ArchiveTable table = loaded.orElse(null);
+        List<DataFile> dayFiles = table == null || base == null ? List.of()
+                : CompactedDay.dataFiles(table.table(), base, day, OptionalInt.empty());
         Written written = null;
         if (!fresh.isEmpty()) {
-            written = write(table, base, fresh, runId, expected);
+            written = write(table, fresh, dayFiles, toFold(dayFiles), runId, expected);
             table = written.table;
             context.steps().reached(Step.DATA_FILES_WRITTEN, topic, day);
             if (context.clock().millis() - started > context.settings().orphanAgeMs() / 2) {
@@ -186,8 +188,9 @@ final class DayCompaction {
             context.steps().reached(Step.COMMITTING, topic, day);
             commit(table.table(), base, written, runId, fresh.size());
             context.steps().reached(Step.COMMITTED, topic, day);
-            LOG.info("Committed {} records of {} small files of {} {} to {} in {} data files", written.records,
-                    fresh.size(), topic, day, table.table().name(), written.files.size());
+            LOG.info("Committed {} records of {} small files of {} {} to {} in {} data files{}", written.records,
+                    fresh.size(), topic, day, table.table().name(), written.files.size(), written.replaced.isEmpty()
+                            ? "" : ", folding in " + written.replaced.size() + " data files of the day");
         }
         for (Input in : old) {
             expected.put(in.label(), digestOf(in));
@@ -196,10 +199,23 @@ final class DayCompaction {
         context.steps().reached(Step.DELETING, topic, day);
         int deleted = delete(inputs);
         return new DayOutcome(topic, day, DayOutcome.Kind.COMPACTED, fresh.size(),
-                written == null ? 0 : written.records, written == null ? 0 : written.files.size(), deleted, "");
+                written == null ? 0 : written.records, written == null ? 0 : written.files.size(),
+                written == null ? 0 : written.replaced.size(), deleted, "");
     }
 
-    /** The small files the table names among the rows of the day. */
+    /**
+     * The data files of the day that this run folds into its new ones, so that late records do not add a small data
+     * file to their day each run: its files smaller than 3/4 of the target size (Iceberg's {@code min-file-size}
+     * default), all of them, once one more would make them more than {@code prism.compact.max-small-data-files}.
+     * Files of the target size are never rewritten.
+     */
+    private List<DataFile> toFold(List<DataFile> dayFiles) {
+        long small = context.settings().targetFileSizeBytes() * 3 / 4;
+        List<DataFile> smallFiles = dayFiles.stream().filter(file -> file.fileSizeInBytes() < small).toList();
+        return smallFiles.size() + 1 > context.settings().maxSmallDataFiles() ? smallFiles : List.of();
+    }
+
+    /** The small files of the day that the table names among the rows of the day. */
     private Set<Label> labelsInTable(Table table, long snapshot) {
         Set<Label> labels = new HashSet<>();
         try (CompactedDay rows = CompactedDay.read(table, snapshot, day, OptionalInt.empty(), ArchiveTable.FILE,
@@ -215,72 +231,100 @@ final class DayCompaction {
                 provenance.getField(ArchiveTable.FILE_ETAG).toString());
     }
 
-    /** What an attempt wrote: the data files, and the table, which it created if there was none. */
-    private record Written(ArchiveTable table, List<DataFile> files, long records) {
+    /**
+     * What an attempt wrote: the data files, the table (which it created if there was none), and the day's data files
+     * they replace (folded in).
+     */
+    private record Written(ArchiveTable table, List<DataFile> files, long records, List<DataFile> replaced) {
     }
 
-    private Written write(ArchiveTable existing, Long base, List<Input> fresh, String runId,
-            Map<Label, OffsetDigest> expected) {
-        Map<Integer, List<Input>> byPartition = new TreeMap<>();
-        fresh.forEach(in -> byPartition.computeIfAbsent(in.key().partition(), p -> new ArrayList<>()).add(in));
+    /**
+     * Writes the records of {@code fresh}, and the rows of {@code fold} (data files of the day), merged in
+     * (partition, offset) order, into new data files. An offset found twice (in two small files, in a small file and
+     * the table, or in two rows of the table) leaves the day as it is.
+     */
+    private Written write(ArchiveTable existing, List<Input> fresh, List<DataFile> dayFiles, List<DataFile> fold,
+            String runId, Map<Label, OffsetDigest> expected) {
+        Deque<Input> pending = new ArrayDeque<>(fresh.stream().sorted(Comparator
+                .comparingInt((Input in) -> in.key().partition()).thenComparingLong(in -> in.key().startOffset()))
+                .toList());
         ArchiveTable table = existing;
+        if (!fold.isEmpty()) {
+            // the rows folded in are read in the table's schema, which must by then hold every new writer schema
+            for (Input in : fresh) {
+                SmallFile.WriterSchema schema = SmallFile.schemaOf(in.label(), bytesOf(in));
+                table.accept(schema.schema(), schema.id());
+            }
+        }
+        List<DataFile> kept = dayFiles.stream().filter(file -> !fold.contains(file)).toList();
         DayWriter writer = null;
         long records = 0;
-        try (ReadAhead reads = new ReadAhead(); CompactedDay before = existing == null || base == null ? null
-                : CompactedDay.read(existing.table(), base, day, OptionalInt.empty())) {
-            Record inTable = before != null && before.hasNext() ? before.next() : null;
-            for (Map.Entry<Integer, List<Input>> partition : byPartition.entrySet()) {
-                Deque<Input> pending = new ArrayDeque<>(partition.getValue().stream()
-                        .sorted(Comparator.comparingLong(in -> in.key().startOffset())).toList());
-                PriorityQueue<Cursor> open = new PriorityQueue<>(Comparator.comparingLong(Cursor::offset));
-                Cursor previous = null;
-                long previousOffset = -1;
-                while (!pending.isEmpty() || !open.isEmpty()) {
-                    while (!pending.isEmpty()
-                            && (open.isEmpty() || pending.peekFirst().key().startOffset() <= open.peek().offset())) {
-                        SmallFile file = reads.next(pending);
-                        table = table == null ? ArchiveTable.open(context.catalog(), context.tableId(topic),
-                                file.schema(), file.schemaId(), context.tableLocationRoot()) : table;
-                        table.accept(file.schema(), file.schemaId());
-                        OffsetDigest digest = new OffsetDigest();
-                        for (long offset : file.offsets()) {
-                            digest.add(file.partition(), offset);
-                        }
-                        expected.put(file.label(), digest);
-                        open.add(new Cursor(file));
+        OffsetDigest foldedRows = new OffsetDigest();
+        try (ReadAhead reads = new ReadAhead();
+                CompactedDay inTable = kept.isEmpty() ? null : CompactedDay.of(table.table(), kept,
+                        table.table().schema().select(CompactedDay.columns()), OptionalInt.empty());
+                CompactedDay folding = fold.isEmpty() ? null : CompactedDay.rows(table.table(), fold)) {
+            PriorityQueue<Merged> open = new PriorityQueue<>(Merged.ORDER);
+            if (folding != null && folding.hasNext()) {
+                open.add(new TableRows(folding));
+            }
+            Record keptRow = inTable != null && inTable.hasNext() ? inTable.next() : null;
+            String previous = null;
+            int previousPartition = -1;
+            long previousOffset = -1;
+            while (!pending.isEmpty() || !open.isEmpty()) {
+                while (!pending.isEmpty() && (open.isEmpty() || compare(pending.peekFirst().key().partition(),
+                        pending.peekFirst().key().startOffset(), open.peek()) <= 0)) {
+                    SmallFile file = reads.next(pending);
+                    table = table == null ? ArchiveTable.open(context.catalog(), context.tableId(topic),
+                            file.schema(), file.schemaId(), context.tableLocationRoot()) : table;
+                    table.accept(file.schema(), file.schemaId());
+                    OffsetDigest digest = new OffsetDigest();
+                    for (long offset : file.offsets()) {
+                        digest.add(file.partition(), offset);
                     }
-                    Cursor cursor = open.poll();
-                    long offset = cursor.offset();
-                    if (previous != null && offset == previousOffset) {
-                        throw new Left("offset " + offset + " of partition " + partition.getKey() + " is in both "
-                                + previous.file.label().key() + " and " + cursor.file.label().key()
-                                + " (prism-lts audit reports it); the day is left as it is");
-                    }
-                    while (inTable != null && before(inTable, partition.getKey(), offset)) {
-                        inTable = before.hasNext() ? before.next() : null;
-                    }
-                    if (inTable != null && CompactedDay.partition(inTable) == partition.getKey()
-                            && CompactedDay.offset(inTable) == offset) {
-                        throw new Left("offset " + offset + " of partition " + partition.getKey() + " is in "
-                                + cursor.file.label().key() + " and already in the table, from "
-                                + label(inTable).key() + "; the day is left as it is");
-                    }
-                    if (writer == null) {
-                        writer = new DayWriter(table.table(), day, runId,
-                                context.settings().targetFileSizeBytes(), context.settings().rowGroupSizeBytes());
-                    }
-                    writer.write(table.row(cursor.file.event(cursor.index),
-                            cursor.file.rowProvenance(cursor.index, day)));
+                    expected.put(file.label(), digest);
+                    open.add(new FileRecords(file));
+                }
+                Merged next = open.poll();
+                int partition = next.partition();
+                long offset = next.offset();
+                if (previous != null && partition == previousPartition && offset == previousOffset) {
+                    throw new Left("offset " + offset + " of partition " + partition + " is in both "
+                            + previous + " and " + next.where() + " (prism-lts audit reports it); the day is"
+                            + " left as it is");
+                }
+                while (keptRow != null && compare(CompactedDay.partition(keptRow), CompactedDay.offset(keptRow),
+                        next) < 0) {
+                    keptRow = inTable.hasNext() ? inTable.next() : null;
+                }
+                if (keptRow != null && compare(CompactedDay.partition(keptRow), CompactedDay.offset(keptRow),
+                        next) == 0) {
+                    throw new Left("offset " + offset + " of partition " + partition + " is in " + next.where()
+                            + " and already in the table; the day is left as it is");
+                }
+                if (writer == null) {
+                    writer = new DayWriter(table.table(), day, runId, context.settings().targetFileSizeBytes(),
+                            context.settings().rowGroupSizeBytes());
+                }
+                writer.write(next.row(table));
+                if (next instanceof TableRows) {
+                    foldedRows.add(partition, offset);
+                } else {
                     records++;
-                    previous = cursor;
-                    previousOffset = offset;
-                    if (cursor.advance()) {
-                        open.add(cursor);
-                    }
+                }
+                previous = next.where();
+                previousPartition = partition;
+                previousOffset = offset;
+                if (next.advance()) {
+                    open.add(next);
                 }
             }
             List<DataFile> files = writer.dataFiles();
-            return new Written(table, files, records);
+            if (!fold.isEmpty()) {
+                proveFolded(table.table(), files, fold, foldedRows, expected);
+            }
+            return new Written(table, files, records, fold);
         } finally {
             if (writer != null) {
                 writer.close();
@@ -288,9 +332,56 @@ final class DayCompaction {
         }
     }
 
-    private static boolean before(Record row, int partition, long offset) {
-        int rowPartition = CompactedDay.partition(row);
-        return rowPartition < partition || rowPartition == partition && CompactedDay.offset(row) < offset;
+    /** Compares a (partition, offset) with the next row of a merged source. */
+    private static int compare(int partition, long offset, Merged merged) {
+        int byPartition = Integer.compare(partition, merged.partition());
+        return byPartition != 0 ? byPartition : Long.compare(offset, merged.offset());
+    }
+
+    /**
+     * Proves, before the commit that replaces them, that the new data files hold every row of the data files folded
+     * in and every record of the small files, each once: the rows read of the folded files are as many as their
+     * statistics count, and the new files' (partition, offset) pairs, read back, are those two sets.
+     */
+    private void proveFolded(Table table, List<DataFile> files, List<DataFile> fold, OffsetDigest foldedRows,
+            Map<Label, OffsetDigest> expected) {
+        long inFolded = fold.stream().mapToLong(DataFile::recordCount).sum();
+        if (foldedRows.count() != inFolded) {
+            throw new Left("read " + foldedRows.count() + " rows of the day's data files to fold, which hold "
+                    + inFolded + "; nothing is committed");
+        }
+        OffsetDigest wanted = new OffsetDigest();
+        wanted.add(foldedRows);
+        expected.values().forEach(wanted::add);
+        OffsetDigest written = new OffsetDigest();
+        context.retrying().run("read back the folded data files of " + topic + " " + day, () -> {
+            try (CompactedDay rows = CompactedDay.of(table, files, table.schema().select(CompactedDay.columns()),
+                    OptionalInt.empty())) {
+                rows.forEachRemaining(row -> written.add(CompactedDay.partition(row), CompactedDay.offset(row)));
+            }
+        });
+        if (!written.equals(wanted)) {
+            throw new Left("the data files written to fold the day hold " + written.count() + " rows, not the "
+                    + wanted.count() + " of the files they replace; nothing is committed");
+        }
+    }
+
+    /** A source of the merge: the records of a small file, or the rows of data files folded in. */
+    private interface Merged {
+        Comparator<Merged> ORDER = Comparator.comparingInt(Merged::partition).thenComparingLong(Merged::offset);
+
+        int partition();
+
+        long offset();
+
+        /** The current record as a row of the table's current schema. */
+        Record row(ArchiveTable table);
+
+        /** Where the current record is, for a message. */
+        String where();
+
+        /** Moves to the next record; false at the end. */
+        boolean advance();
     }
 
     /**
@@ -363,6 +454,10 @@ final class DayCompaction {
         });
     }
 
+    /**
+     * Commits the attempt's data files, replacing the data files it folded in, in one snapshot validated against
+     * every commit since {@code base} that added or removed data of the day.
+     */
     private void commit(Table table, Long base, Written written, String runId, int smallFiles) {
         OverwriteFiles commit = table.newOverwrite()
                 .conflictDetectionFilter(ArchiveTable.dayIs(day))
@@ -372,10 +467,12 @@ final class DayCompaction {
             commit.validateFromSnapshot(base);
         }
         written.files.forEach(commit::addFile);
+        written.replaced.forEach(commit::deleteFile);
         commit.set(SUMMARY_RUN, runId)
                 .set(SUMMARY_DAY, day.toString())
                 .set(SUMMARY_FILES, Integer.toString(smallFiles))
-                .set(SUMMARY_RECORDS, Long.toString(written.records));
+                .set(SUMMARY_RECORDS, Long.toString(written.records))
+                .set(SUMMARY_FOLDED, Integer.toString(written.replaced.size()));
         try {
             commit.commit();
         } catch (ValidationException | CommitFailedException e) {
@@ -483,21 +580,75 @@ final class DayCompaction {
         return eTag == null ? "" : eTag.replace("\"", "");
     }
 
-    /** The next record of a small file being merged. */
-    private static final class Cursor {
-        final SmallFile file;
-        int index;
+    /** The records of a small file being merged. */
+    private static final class FileRecords implements Merged {
+        private final SmallFile file;
+        private int index;
 
-        Cursor(SmallFile file) {
+        FileRecords(SmallFile file) {
             this.file = file;
         }
 
-        long offset() {
+        @Override
+        public int partition() {
+            return file.partition();
+        }
+
+        @Override
+        public long offset() {
             return file.offset(index);
         }
 
-        boolean advance() {
+        @Override
+        public Record row(ArchiveTable table) {
+            return table.row(file.event(index), file.rowProvenance(index, file.key().day()));
+        }
+
+        @Override
+        public String where() {
+            return file.label().key();
+        }
+
+        @Override
+        public boolean advance() {
             return ++index < file.size();
+        }
+    }
+
+    /** The rows of the day's data files being folded in, as they are: provenance and small file kept. */
+    private static final class TableRows implements Merged {
+        private final CompactedDay rows;
+        private Record row;
+
+        TableRows(CompactedDay rows) {
+            this.rows = rows;
+            this.row = rows.next();
+        }
+
+        @Override
+        public int partition() {
+            return CompactedDay.partition(row);
+        }
+
+        @Override
+        public long offset() {
+            return CompactedDay.offset(row);
+        }
+
+        @Override
+        public Record row(ArchiveTable table) {
+            return row;
+        }
+
+        @Override
+        public String where() {
+            return "the table (from " + label(row).key() + ")";
+        }
+
+        @Override
+        public boolean advance() {
+            row = rows.hasNext() ? rows.next() : null;
+            return row != null;
         }
     }
 

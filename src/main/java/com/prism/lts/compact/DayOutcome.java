@@ -8,11 +8,12 @@ import java.time.LocalDate;
  * @param foldedFiles  small files whose records this run committed to the table
  * @param records      records this run committed to the table
  * @param dataFiles    data files this run committed to the table
+ * @param foldedDataFiles data files of the day this run rewrote into its own (late records folded in)
  * @param deletedFiles small files deleted because the table was proven to hold them
  * @param reason       why a day was left as it is, in one sentence; empty otherwise
  */
 public record DayOutcome(String topic, LocalDate day, Kind kind, int foldedFiles, long records, int dataFiles,
-        int deletedFiles, String reason) {
+        int foldedDataFiles, int deletedFiles, String reason) {
 
     public enum Kind {
         /** The table holds every record of the day's small files, which are deleted. */
@@ -24,10 +25,10 @@ public record DayOutcome(String topic, LocalDate day, Kind kind, int foldedFiles
     }
 
     static DayOutcome left(String topic, LocalDate day, String reason) {
-        return new DayOutcome(topic, day, Kind.LEFT, 0, 0, 0, 0, reason);
+        return new DayOutcome(topic, day, Kind.LEFT, 0, 0, 0, 0, 0, reason);
     }
 
     static DayOutcome notClosed(String topic, LocalDate day, String reason) {
-        return new DayOutcome(topic, day, Kind.NOT_CLOSED, 0, 0, 0, 0, reason);
+        return new DayOutcome(topic, day, Kind.NOT_CLOSED, 0, 0, 0, 0, 0, reason);
     }
 }

@@ -42,9 +42,10 @@ final class DayWriter implements AutoCloseable {
         this.rowGroupSize = rowGroupSize;
     }
 
-    /** Writes a row of the table's current schema (rows of another schema object start a new file). */
+    /** Writes a row of the table's current schema (rows of another schema start a new file). */
     void write(Record row) {
-        if (current != null && (current.length() >= targetFileSize || row.struct() != currentSchema.asStruct())) {
+        if (current != null && (current.length() >= targetFileSize || row.struct() != currentSchema.asStruct()
+                && !row.struct().equals(currentSchema.asStruct()))) {
             finish();
         }
         if (current == null) {

@@ -20,6 +20,13 @@ final class OffsetDigest {
         second += mix(pair * 0xC2B2AE3D27D4EB4FL + 0x165667B19E3779F9L);
     }
 
+    /** Adds the pairs of {@code other}: the digest of the union of two disjoint sets. */
+    void add(OffsetDigest other) {
+        count += other.count;
+        first += other.first;
+        second += other.second;
+    }
+
     long count() {
         return count;
     }

@@ -94,6 +94,28 @@ final class SmallFile {
         }
     }
 
+    /** A writer schema and its id ({@code prism.schema.id}). */
+    record WriterSchema(Schema schema, String id) {
+    }
+
+    /**
+     * The writer schema of a file, from its header alone.
+     *
+     * @throws Unreadable when the bytes are not an archive file
+     */
+    static WriterSchema schemaOf(Label label, byte[] bytes) {
+        try (DataFileStream<GenericRecord> stream = new DataFileStream<>(new ByteArrayInputStream(bytes),
+                new GenericDatumReader<>())) {
+            return new WriterSchema(stream.getSchema(), idOf(Provenance.of(stream)));
+        } catch (IOException | AvroRuntimeException | IllegalArgumentException e) {
+            throw new Unreadable(label.key() + " cannot be read as an archive file: " + e.getMessage());
+        }
+    }
+
+    private static String idOf(Provenance provenance) {
+        return provenance.schemaId() == null ? "fp-unknown" : provenance.schemaId();
+    }
+
     Label label() {
         return label;
     }
@@ -127,7 +149,7 @@ final class SmallFile {
     }
 
     String schemaId() {
-        return provenance.schemaId() == null ? "fp-unknown" : provenance.schemaId();
+        return idOf(provenance);
     }
 
     GenericRecord event(int i) {

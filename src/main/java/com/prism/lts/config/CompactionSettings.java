@@ -2,6 +2,7 @@ package com.prism.lts.config;
 
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The {@code prism.compact.*} settings of {@code prism-lts compact} (docs/compaction.md), read with the archiver's
@@ -16,6 +17,8 @@ import java.util.Set;
  *                            {@code s3tables}); empty: unsigned
  * @param tableName           the table of a topic; {@code {topic}} is the topic, with every character but letters,
  *                            digits and {@code _} made {@code _}
+ * @param maxSmallDataFiles   a day's data files smaller than 3/4 of the target size, at most: a run that would add
+ *                            one more folds them, with its new records, into new files
  * @param worker              this worker's number, from 0
  * @param workers             how many workers share the days: a day belongs to one of them
  */
@@ -31,12 +34,22 @@ public record CompactionSettings(
         String tableName,
         long targetFileSizeBytes,
         long rowGroupSizeBytes,
+        int maxSmallDataFiles,
         long orphanAgeMs,
         long snapshotRetentionMs,
         int worker,
         int workers) {
 
     public static final Set<String> CATALOG_TYPES = Set.of("jdbc", "rest", "glue");
+
+    /**
+     * Reads the compaction settings alone, as the tools that read the tables do (audit, restore); {@code shownAs}
+     * names a setting in messages as the user gave it (an option).
+     */
+    public static CompactionSettings from(Function<String, Optional<String>> lookup,
+            Function<String, String> shownAs) {
+        return ArchiveSettings.Reader.readAlone(lookup, shownAs, CompactionSettings::read);
+    }
 
     static CompactionSettings read(ArchiveSettings.Reader r) {
         CompactionSettings settings = new CompactionSettings(
@@ -51,6 +64,7 @@ public record CompactionSettings(
                 r.required("prism.compact.table"),
                 r.positiveInt("prism.compact.target-file-size-mb") * 1024L * 1024,
                 r.positiveInt("prism.compact.row-group-size-mb") * 1024L * 1024,
+                r.positiveInt("prism.compact.max-small-data-files"),
                 r.positiveLong("prism.compact.orphan-age-ms"),
                 r.positiveLong("prism.compact.snapshot-retention-ms"),
                 worker(r),
@@ -89,7 +103,12 @@ public record CompactionSettings(
 
     /** The table of {@code topic}: the setting, with the topic made a name every catalog accepts. */
     public String table(String topic) {
-        return tableName.replace("{topic}", topic.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
+        return table(tableName, topic);
+    }
+
+    /** A table name pattern for {@code topic}: {@code {topic}} replaced by the topic as every catalog accepts it. */
+    public static String table(String pattern, String topic) {
+        return pattern.replace("{topic}", topic.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
     }
 
     @Override

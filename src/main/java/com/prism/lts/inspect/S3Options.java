@@ -44,8 +44,19 @@ public final class S3Options {
         if ((accessKey == null) != (secretKey == null)) {
             throw new ToolFailure("--access-key and --secret-key go together");
         }
-        return S3Clients.create(region, pathStyle, Optional.ofNullable(endpoint), Optional.ofNullable(accessKey),
-                Optional.ofNullable(secretKey), 4);
+        Access access = access();
+        return S3Clients.create(access.region(), access.pathStyle(), access.endpoint(), access.accessKey(),
+                access.secretKey(), 4);
+    }
+
+    /** What another S3 client (Iceberg's, reading the compacted tables) needs of these options. */
+    public record Access(String region, boolean pathStyle, Optional<URI> endpoint, Optional<String> accessKey,
+            Optional<String> secretKey) {
+    }
+
+    public Access access() {
+        return new Access(region, pathStyle, Optional.ofNullable(endpoint), Optional.ofNullable(accessKey),
+                Optional.ofNullable(secretKey));
     }
 
     public ArchiveBucket bucket(S3Client client, String name) {

@@ -7,8 +7,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,9 +29,14 @@ import com.prism.lts.demo.Pace;
 import com.prism.lts.inspect.ArchiveBucket;
 import com.prism.lts.inspect.S3Options;
 import com.prism.lts.inspect.TextTable;
+import com.prism.lts.compact.CompactedTables;
+import com.prism.lts.compact.TableOptions;
 import com.prism.lts.restore.PartitionRestore.ArchiveFile;
+import com.prism.lts.restore.PartitionRestore.Source;
+import com.prism.lts.restore.PartitionRestore.TableDay;
 import com.prism.lts.security.KafkaClientOptions;
 import com.prism.lts.write.ArchiveKey;
+import org.apache.iceberg.Table;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -113,6 +120,9 @@ public final class RestoreCommand implements Callable<Integer> {
     @Mixin
     S3Options s3;
 
+    @Mixin
+    TableOptions tables;
+
     @Override
     public Integer call() throws Exception {
         LocalDate last = to == null ? from : to;
@@ -121,9 +131,10 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (S3Client client = s3.client(); KafkaTarget kafka = KafkaTarget.connect(bootstrapServers, kafkaClient)) {
+        try (S3Client client = s3.client(); CompactedTables compacted = tables.open(s3);
+                KafkaTarget kafka = KafkaTarget.connect(bootstrapServers, kafkaClient)) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
-            Map<TopicPartition, List<ArchiveFile>> files = select(bucket, last);
+            Map<TopicPartition, List<Source>> files = select(bucket, compacted, last);
             Map<TopicPartition, TopicPartition> targetOf = targets(kafka, files);
             String job = job(last);
             Map<TopicPartition, SourceProgress> sources = new HashMap<>();
@@ -153,38 +164,54 @@ public final class RestoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The archive files of the chosen days, per source partition, in the order of their first offsets. */
-    private Map<TopicPartition, List<ArchiveFile>> select(ArchiveBucket bucket, LocalDate last) {
-        Map<TopicPartition, List<ArchiveFile>> files = new TreeMap<>(RestoreCommand::compare);
-        List<String> archived = new ArrayList<>();
+    /**
+     * The archive files and compacted days of the chosen days, per source partition, in the order of their first
+     * offsets. A small file the compacted table names (folded in, not deleted yet) is left out: its records are rows.
+     */
+    private Map<TopicPartition, List<Source>> select(ArchiveBucket bucket, CompactedTables compacted, LocalDate last) {
+        Map<TopicPartition, List<Source>> sources = new TreeMap<>(RestoreCommand::compare);
+        Map<String, String> archived = new LinkedHashMap<>();
         for (String topic : topics) {
-            int before = files.values().stream().mapToInt(List::size).sum();
+            int before = sources.values().stream().mapToInt(List::size).sum();
+            Optional<Table> table = compacted.table(topic);
             for (LocalDate day = from; !day.isAfter(last); day = day.plusDays(1)) {
+                List<ArchiveFile> files = new ArrayList<>();
                 for (S3Object object : bucket.objects(ArchiveKey.dayFolder(s3.prefix(), topic, day))) {
                     Optional<ArchiveKey> key = ArchiveKey.parse(object.key());
                     if (key.isEmpty() || !partitions.isEmpty() && !partitions.contains(key.get().partition())) {
                         continue;
                     }
+                    files.add(new ArchiveFile(object.key(), key.get().startOffset(), object.size(), object.eTag(),
+                            object.lastModified()));
                     if (ARCHIVED_TIERS.contains(object.storageClassAsString()) && !restoredCopy(bucket, object)) {
-                        archived.add(object.key() + " (" + object.storageClassAsString() + ")");
+                        archived.put(object.key(), object.storageClassAsString());
                     }
-                    files.computeIfAbsent(new TopicPartition(topic, key.get().partition()), p -> new ArrayList<>())
-                            .add(new ArchiveFile(object.key(), key.get().startOffset(), object.size(), object.eTag(),
-                                    object.lastModified()));
                 }
+                List<TableDay> rows = table.isPresent() ? TableDays.of(table.get(), day, partitions) : List.of();
+                Set<String> folded = rows.isEmpty() || files.isEmpty() ? Set.of()
+                        : TableDays.folded(table.get(), day, files);
+                archived.keySet().removeAll(folded);
+                files.stream().filter(file -> !folded.contains(file.key())).forEach(file -> sources.computeIfAbsent(
+                        new TopicPartition(topic, ArchiveKey.parse(file.key()).orElseThrow().partition()),
+                        p -> new ArrayList<>()).add(file));
+                rows.forEach(rowsOfDay -> sources.computeIfAbsent(new TopicPartition(topic, rowsOfDay.partition()),
+                        p -> new ArrayList<>()).add(rowsOfDay));
             }
-            if (files.values().stream().mapToInt(List::size).sum() == before) {
+            if (sources.values().stream().mapToInt(List::size).sum() == before) {
                 throw new ToolFailure("no archive files of " + topic + (partitions.isEmpty() ? ""
                         : " partition " + partitions) + " from " + from + " to " + last + " in s3://" + bucket.name()
-                        + "/" + ArchiveKey.dayFolder(s3.prefix(), topic, from).replaceAll("year=.*", ""));
+                        + "/" + ArchiveKey.dayFolder(s3.prefix(), topic, from).replaceAll("year=.*", "")
+                        + (table.isPresent() ? ", nor rows in the compacted table " + table.get().name() : ""));
             }
         }
         if (!archived.isEmpty()) {
+            Map.Entry<String, String> first = archived.entrySet().iterator().next();
             throw new ToolFailure(archived.size() + " of the files are in an archived storage class and not restored"
-                    + " (docs/storage.md says how to restore them), such as " + archived.get(0));
+                    + " (docs/storage.md says how to restore them), such as " + first.getKey() + " ("
+                    + first.getValue() + ")");
         }
-        files.values().forEach(list -> list.sort((a, b) -> Long.compare(a.firstOffset(), b.firstOffset())));
-        return files;
+        sources.values().forEach(list -> list.sort(Comparator.comparingLong(Source::firstOffset)));
+        return sources;
     }
 
     private static boolean restoredCopy(ArchiveBucket bucket, S3Object object) {
@@ -194,7 +221,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
 
     /** The target partition of each source partition; the target topics must exist, or be created if asked. */
-    private Map<TopicPartition, TopicPartition> targets(KafkaTarget kafka, Map<TopicPartition, List<ArchiveFile>> files) {
+    private Map<TopicPartition, TopicPartition> targets(KafkaTarget kafka, Map<TopicPartition, List<Source>> files) {
         Map<TopicPartition, TopicPartition> targetOf = new TreeMap<>(RestoreCommand::compare);
         Map<String, Integer> counts = new TreeMap<>();
         for (TopicPartition source : files.keySet()) {
@@ -275,7 +302,7 @@ public final class RestoreCommand implements Callable<Integer> {
             this.err = err;
         }
 
-        boolean produce(Map<TopicPartition, List<ArchiveFile>> files, Map<TopicPartition, TopicPartition> targetOf,
+        boolean produce(Map<TopicPartition, List<Source>> files, Map<TopicPartition, TopicPartition> targetOf,
                 ArchiveBucket bucket, String job, Map<TopicPartition, PartitionRestore> done) throws Exception {
             boolean complete = true;
             try (KafkaProducer<byte[], byte[]> producer = kafka.producer(Map.of(
@@ -283,7 +310,7 @@ public final class RestoreCommand implements Callable<Integer> {
                     ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5))) {
                 this.producer = producer;
                 try {
-                    for (Map.Entry<TopicPartition, List<ArchiveFile>> entry : files.entrySet()) {
+                    for (Map.Entry<TopicPartition, List<Source>> entry : files.entrySet()) {
                         PartitionRestore partition = new PartitionRestore(bucket, entry.getKey(),
                                 targetOf.get(entry.getKey()), job);
                         done.put(entry.getKey(), partition);

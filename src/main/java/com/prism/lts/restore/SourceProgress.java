@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 import com.prism.lts.audit.OffsetSet;
-import com.prism.lts.restore.PartitionRestore.ArchiveFile;
+import com.prism.lts.restore.PartitionRestore.Source;
 
 /**
  * How far a restore job got with one source partition.
@@ -48,9 +48,9 @@ final class SourceProgress {
     private final Map<String, Map<Long, Integer>> foundMore = new HashMap<>();
     private long lastFound = -1;
 
-    /** @param files this partition's files, in the order of their first offsets */
-    SourceProgress(List<ArchiveFile> files) {
-        firstOffsets = files.stream().mapToLong(ArchiveFile::firstOffset).toArray();
+    /** @param files this partition's files and compacted days, in the order of their first offsets */
+    SourceProgress(List<? extends Source> files) {
+        firstOffsets = files.stream().mapToLong(Source::firstOffset).toArray();
         digests = new long[files.size() + 1];
         for (int i = 0; i < files.size(); i++) {
             digests[i + 1] = digests[i] + hash(files.get(i).key() + "\n" + files.get(i).eTag());

@@ -30,6 +30,7 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 import org.apache.iceberg.types.Types;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
@@ -135,10 +136,12 @@ public final class ArchiveTable {
             }
         }
         Schema columns = schema(EventSchema.columns(schema, schemaId));
+        java.util.Optional<String> location = locationRoot.map(root -> root + "/"
+                + String.join("/", id.namespace().levels()) + "/" + id.name() + "-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8));
         try {
             Catalog.TableBuilder builder = catalog.buildTable(id, columns);
-            locationRoot.ifPresent(root -> builder.withLocation(root + "/" + String.join("/", id.namespace().levels())
-                    + "/" + id.name() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
+            location.ifPresent(builder::withLocation);
             return new ArchiveTable(builder.withPartitionSpec(spec(columns))
                     .withSortOrder(sortOrder(columns))
                     .withProperties(Map.of(TableProperties.FORMAT_VERSION, "2",
@@ -146,7 +149,13 @@ public final class ArchiveTable {
                             SCHEMA_IDS, schemaId))
                     .create());
         } catch (AlreadyExistsException createdMeanwhile) {
-            return new ArchiveTable(catalog.loadTable(id));
+            Table created = catalog.loadTable(id);
+            // the folder of the table this one lost to another compactor holds its first metadata file, and is no
+            // other table's: its name is random
+            location.filter(folder -> !folder.equals(created.location())
+                    && created.io() instanceof SupportsPrefixOperations)
+                    .ifPresent(folder -> ((SupportsPrefixOperations) created.io()).deletePrefix(folder + "/"));
+            return new ArchiveTable(created);
         }
     }
 

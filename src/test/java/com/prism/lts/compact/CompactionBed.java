@@ -73,6 +73,14 @@ final class CompactionBed {
         return topic;
     }
 
+    /** The options that point a tool ({@code audit}, {@code restore}) at this bed's broker, archive and catalog. */
+    List<String> toolOptions() {
+        return List.of("--bootstrap-servers", settings.get("prism.kafka.bootstrap-servers"), "--endpoint",
+                settings.get("prism.s3.endpoint"), "--path-style", "--access-key", settings.get("prism.s3.access-key"),
+                "--secret-key", settings.get("prism.s3.secret-key"), "--bucket", Testbed.BUCKET, "--prefix", prefix,
+                "--catalog-uri", settings.get("prism.compact.catalog.uri"));
+    }
+
     /** The settings as the compactor looks them up: this bed's, over the built-in defaults. */
     java.util.function.Function<String, Optional<String>> lookup() {
         Properties defaults = SettingDefaults.builtIn();
@@ -132,9 +140,14 @@ final class CompactionBed {
 
     /** Copies the small files of {@code days} from another bed's prefix to this one's, as they are (same ETags). */
     void copyDays(CompactionBed from, LocalDate... days) {
+        copyDays(from, key -> true, days);
+    }
+
+    /** Copies those small files of {@code days} whose key (in {@code from}) {@code which} accepts. */
+    void copyDays(CompactionBed from, java.util.function.Predicate<String> which, LocalDate... days) {
         for (LocalDate day : days) {
             String source = ArchiveKey.dayFolder(from.prefix, topic, day);
-            for (String key : testbed.s3().keys(Testbed.BUCKET, source)) {
+            for (String key : testbed.s3().keys(Testbed.BUCKET, source).stream().filter(which).toList()) {
                 String target = ArchiveKey.dayFolder(prefix, topic, day) + key.substring(source.length());
                 testbed.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(key)
                         .destinationBucket(Testbed.BUCKET).destinationKey(target));
@@ -172,6 +185,38 @@ final class CompactionBed {
             }
         }
         return places;
+    }
+
+    /** The data files of {@code day} in the table's current snapshot. */
+    List<org.apache.iceberg.DataFile> dataFiles(LocalDate day) {
+        List<org.apache.iceberg.DataFile> files = new ArrayList<>();
+        try (CloseableIterable<org.apache.iceberg.FileScanTask> tasks = table().newScan()
+                .filter(ArchiveTable.dayIs(day)).planFiles()) {
+            tasks.forEach(task -> files.add(task.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    /** The objects under the table's metadata folder. */
+    List<String> metadataFiles() {
+        return testbed.s3().keys(Testbed.BUCKET, prefix + "-tables/").stream()
+                .filter(key -> key.contains("/metadata/")).toList();
+    }
+
+    /**
+     * The metadata files the table's current metadata reaches, as Iceberg's own {@code ReachableFileUtil} and the
+     * snapshots name them: metadata files of its log, manifest lists, manifests.
+     */
+    java.util.Set<String> referencedMetadata() {
+        Table table = table();
+        java.util.Set<String> referenced = new java.util.HashSet<>(org.apache.iceberg.ReachableFileUtil
+                .metadataFileLocations(table, false));
+        referenced.addAll(org.apache.iceberg.ReachableFileUtil.manifestListLocations(table));
+        table.snapshots().forEach(snapshot -> snapshot.allManifests(table.io())
+                .forEach(manifest -> referenced.add(manifest.path())));
+        return referenced;
     }
 
     /** The data files under the table's folder that no snapshot of the table references. */

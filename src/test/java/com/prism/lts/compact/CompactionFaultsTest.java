@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,12 +29,13 @@ import com.prism.lts.testing.JavaProcess;
 import com.prism.lts.testing.LogCapture;
 import com.prism.lts.testing.RunningArchive;
 import com.prism.lts.testing.Testbed;
+import com.prism.lts.testing.ToolRun;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.relocated.com.google.common.collect.Iterables;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -151,6 +151,7 @@ class CompactionFaultsTest {
         assertThat(outcomes).hasSize(2 * DAYS.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
         assertThat(outcomes.stream().mapToLong(DayOutcome::records).sum()).isEqualTo(EVENTS);
         assertExactlyOnce(bed);
+        assertAuditedOnce(bed);
         assertThat(bed.smallFiles()).isEmpty();
         assertThat(bed.table().snapshots()).hasSize(DAYS.length);
         assertNoOrphanAfterTheNextRuns(bed);
@@ -301,6 +302,15 @@ class CompactionFaultsTest {
     private CompactionBed killedAt(String step) {
         CompactionBed bed = archive.under("killed-" + step.toLowerCase(java.util.Locale.ROOT));
         bed.copyDays(archive, DAYS);
+        killedAt(step, bed, DAYS);
+        return bed;
+    }
+
+    /**
+     * Kills a compactor of {@code bed} in its own JVM at {@code step}; every record of {@code days} stays once, and
+     * the next run finishes them.
+     */
+    private void killedAt(String step, CompactionBed bed, LocalDate... days) {
         try (JavaProcess compactor = JavaProcess.start(List.of("-Xmx256m"), bed.settings(),
                 PausingCompactor.class.getName(), List.of(step), Path.of("target", "compactor-killed-" + step
                         + ".log"))) {
@@ -309,25 +319,122 @@ class CompactionFaultsTest {
             assertThat(compactor.log()).contains("PAUSED AT " + step);
             compactor.kill();
         }
-        assertExactlyOnce(bed);
+        assertExactlyOnce(bed, days);
+        assertAuditedOnce(bed, days);
 
         Compactor.Report next = bed.compact();
 
-        assertThat(next.days()).hasSize(DAYS.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
-        assertExactlyOnce(bed);
+        assertThat(next.days()).hasSize(days.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
+        assertExactlyOnce(bed, days);
+        assertAuditedOnce(bed, days);
         assertThat(bed.smallFiles()).isEmpty();
         assertThat(bed.holdings().values()).containsOnly(1);
-        assertNoOrphanAfterTheNextRuns(bed);
+        assertNoOrphanAfterTheNextRuns(bed, days);
+    }
+
+    @Test
+    void late_records_are_folded_with_the_days_data_files_into_one_sorted_run_and_orphan_metadata_is_removed() {
+        CompactionBed bed = withLateFiles("folding");
+        Table table = bed.table();
+        // what a commit killed half-way leaves: a manifest and a manifest list no snapshot took up, a metadata file
+        // the catalog never pointed to
+        table.newAppend().appendFile(bed.dataFiles(DAYS[0]).get(0)).apply();
+        String metadata = ((org.apache.iceberg.HasTableOperations) table).operations().current()
+                .metadataFileLocation();
+        String orphanMetadata = metadata.replaceAll("/[^/]*$", "/99999-" + java.util.UUID.randomUUID()
+                + ".metadata.json");
+        TESTBED.s3().client().copyObject(b -> b.sourceBucket(Testbed.BUCKET).sourceKey(key(metadata))
+                .destinationBucket(Testbed.BUCKET).destinationKey(key(orphanMetadata)));
+        List<String> before = bed.metadataFiles();
+
+        Compactor.Report next = bed.compact();
+
+        assertThat(next.days()).singleElement().satisfies(day -> {
+            assertThat(day.kind()).isEqualTo(DayOutcome.Kind.COMPACTED);
+            assertThat(day.foldedDataFiles()).isEqualTo(1);
+            assertThat(day.dataFiles()).isEqualTo(1);
+        });
+        assertThat(bed.dataFiles(DAYS[0])).singleElement()
+                .satisfies(file -> assertThat(file.recordCount()).isEqualTo(records(DAYS[0])));
+        assertThat(bed.table().currentSnapshot().summary()).containsEntry(DayCompaction.SUMMARY_FOLDED, "1");
+        assertExactlyOnce(bed, DAYS[0]);
+        assertAuditedOnce(bed, DAYS[0]);
+        assertThat(bed.smallFiles()).isEmpty();
+        List<String> planted = before.stream().filter(key -> key.endsWith(key(orphanMetadata))
+                || !bed.referencedMetadata().contains("s3://" + Testbed.BUCKET + "/" + key)).toList();
+        assertThat(planted).as("a manifest, a manifest list and a metadata file").hasSizeGreaterThanOrEqualTo(3);
+        assertNoOrphanAfterTheNextRuns(bed, DAYS[0]);
+        assertThat(bed.metadataFiles()).doesNotContainAnyElementsOf(planted);
+    }
+
+    @Test
+    void killed_after_the_commit_that_folds_a_day_the_next_run_only_deletes_its_late_files() {
+        CompactionBed bed = withLateFiles("folding-killed");
+
+        killedAt("COMMITTED", bed, DAYS[0]);
+
+        assertThat(bed.dataFiles(DAYS[0])).hasSize(1);
+    }
+
+    @Test
+    void two_compactors_folding_the_same_day_at_once_commit_it_once() throws Exception {
+        CompactionBed bed = withLateFiles("folding-two");
+        int snapshots = Iterables.size(bed.table().snapshots());
+        CyclicBarrier bothReady = new CyclicBarrier(2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        List<DayOutcome> outcomes = new java.util.ArrayList<>();
+        try {
+            Future<Compactor.Report> one = two.submit(() -> bed.compact(meeting(bothReady)));
+            Future<Compactor.Report> other = two.submit(() -> bed.compact(meeting(bothReady)));
+            outcomes.addAll(one.get(120, TimeUnit.SECONDS).days());
+            outcomes.addAll(other.get(120, TimeUnit.SECONDS).days());
+        } finally {
+            two.shutdownNow();
+        }
+
+        assertThat(outcomes).hasSize(2).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
+        assertThat(outcomes.stream().mapToInt(DayOutcome::foldedDataFiles).sum()).isEqualTo(1);
+        assertThat(bed.table().snapshots()).hasSize(snapshots + 1);
+        assertThat(bed.dataFiles(DAYS[0])).hasSize(1);
+        assertExactlyOnce(bed, DAYS[0]);
+        assertAuditedOnce(bed, DAYS[0]);
+        assertNoOrphanAfterTheNextRuns(bed, DAYS[0]);
+    }
+
+    /**
+     * The first day compacted without its last two small files, which are then copied in: late records for a day
+     * that has one small data file, which the next run folds in (at most one small data file a day).
+     */
+    private static CompactionBed withLateFiles(String prefix) {
+        CompactionBed bed = archive.under(prefix);
+        bed.settings().put("prism.compact.max-small-data-files", "1");
+        List<String> day = archive.smallFiles().stream().filter(key -> key.contains(dayFolder(DAYS[0]))).sorted()
+                .toList();
+        Set<String> late = Set.copyOf(day.subList(day.size() - 2, day.size()));
+        bed.copyDays(archive, key -> !late.contains(key), DAYS[0]);
+        assertThat(bed.compact().days()).singleElement().extracting(DayOutcome::kind)
+                .isEqualTo(DayOutcome.Kind.COMPACTED);
+        assertThat(bed.dataFiles(DAYS[0])).hasSize(1);
+        bed.copyDays(archive, late::contains, DAYS[0]);
         return bed;
+    }
+
+    private static String dayFolder(LocalDate day) {
+        return com.prism.lts.write.ArchiveKey.dayFolder(TOPIC, TOPIC, day).substring(TOPIC.length());
+    }
+
+    private static long records(LocalDate day) {
+        return TESTBED.kafka().readAll(TOPIC).stream().filter(r -> produced.contains(place(r)) && VariedEvents.dayOf(r).equals(day))
+                .count();
+    }
+
+    private static String key(String location) {
+        return location.substring(("s3://" + Testbed.BUCKET + "/").length());
     }
 
     private static void assertExactlyOnce(CompactionBed bed, LocalDate... days) {
         Map<String, Integer> holdings = bed.holdings();
-        Set<String> expected = days.length == 0 ? produced : TESTBED.kafka().readAll(TOPIC).stream()
-                .filter(r -> produced.contains(place(r)) && Set.of(days).contains(dayOf(r)))
-                .map(CompactionFaultsTest::place)
-                .collect(Collectors.toSet());
-        assertThat(holdings.keySet()).isEqualTo(expected);
+        assertThat(holdings.keySet()).isEqualTo(expected(days));
         assertThat(holdings.entrySet()).allSatisfy(place -> assertThat(place.getValue()).as(place.getKey())
                 .isEqualTo(1));
         if (bed.catalog().tableExists(bed.tableId())) {
@@ -339,13 +446,49 @@ class CompactionFaultsTest {
         }
     }
 
-    /** Runs again until the orphan files of the fault are old enough to be removed, and are. */
-    private static void assertNoOrphanAfterTheNextRuns(CompactionBed bed) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+    /**
+     * {@code prism-lts audit} of the days copied, from the files and the table without Kafka (whose topic holds the
+     * incompatible day too): every offset of the copied days archived, none twice, whatever the fault left.
+     */
+    private static void assertAuditedOnce(CompactionBed bed, LocalDate... days) {
+        ToolRun audit = ToolRun.of(java.util.stream.Stream.concat(java.util.stream.Stream.of("audit", "--topic", TOPIC,
+                "--files-only", "--json"), bed.toolOptions().stream()).toList());
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(audit.out());
+        } catch (IOException e) {
+            throw new AssertionError(audit.out() + audit.err(), e);
+        }
+        assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+        long archived = 0;
+        for (com.fasterxml.jackson.databind.JsonNode partition : json.get("topics").get(0).get("partitions")) {
+            assertThat(partition.get("twice")).as(audit.out()).isEmpty();
+            archived += partition.get("archived").asLong();
+        }
+        assertThat(archived).isEqualTo(expected(days).size());
+    }
+
+    /** The places (partition/offset) of the records produced for {@code days}; all days when none is given. */
+    private static Set<String> expected(LocalDate... days) {
+        return days.length == 0 ? produced : TESTBED.kafka().readAll(TOPIC).stream()
+                .filter(r -> produced.contains(place(r)) && Set.of(days).contains(VariedEvents.dayOf(r)))
+                .map(CompactionFaultsTest::place)
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * Runs again until the orphan files of the fault are old enough to be removed, and are: data files no snapshot
+     * references, metadata files the table's metadata does not reach.
+     */
+    private static void assertNoOrphanAfterTheNextRuns(CompactionBed bed, LocalDate... days) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             bed.compact();
-            return bed.orphans().isEmpty();
+            assertThat(bed.orphans()).as("data files no snapshot references").isEmpty();
+            Set<String> referenced = bed.referencedMetadata();
+            assertThat(bed.metadataFiles()).as("metadata files the table's metadata does not reach")
+                    .allMatch(key -> referenced.contains("s3://" + Testbed.BUCKET + "/" + key));
         });
-        assertExactlyOnce(bed);
+        assertExactlyOnce(bed, days);
     }
 
     private static CompactionSteps meeting(CyclicBarrier barrier) {
@@ -366,16 +509,6 @@ class CompactionFaultsTest {
             public void deleted(String key, int done, int total) {
             }
         };
-    }
-
-    private static LocalDate dayOf(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            GenericRecord event = new GenericDatumReader<GenericRecord>(DemoEvents.SCHEMA).read(null,
-                    DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
-            return LocalDate.parse(event.get("metric_date").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String place(ConsumerRecord<byte[], byte[]> record) {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Apache Spark in local mode, in a JVM of its own, running each argument as a query against the catalog its
  * {@code spark.*} system properties configure, and printing each row's first column on a line after the query's
- * name. Spark is driven through reflection, so that the default build compiles without its jars; the JVM runs on a
+ * number. Spark is driven through reflection, so that the default build compiles without its jars; the JVM runs on a
  * class path without Prism's own Iceberg and Parquet jars, whose classes Iceberg's Spark runtime carries shaded
  * differently.
  */
@@ -20,10 +20,10 @@ public final class SparkQuery {
         Object spark = builder.getClass().getMethod("getOrCreate").invoke(builder);
         Method get = Class.forName("org.apache.spark.sql.Row").getMethod("get", int.class);
         try {
-            for (String query : args) {
-                Object frame = spark.getClass().getMethod("sql", String.class).invoke(spark, query);
+            for (int i = 0; i < args.length; i++) {
+                Object frame = spark.getClass().getMethod("sql", String.class).invoke(spark, args[i]);
                 List<?> rows = (List<?>) frame.getClass().getMethod("collectAsList").invoke(frame);
-                System.out.println("QUERY " + query);
+                System.out.println("QUERY " + i);
                 for (Object row : rows) {
                     System.out.println("ROW " + get.invoke(row, 0));
                 }

@@ -68,15 +68,24 @@ class SparkReadsTableIT {
                 .collect(Collectors.toMap(r -> r.partition() + "/" + r.offset(), r -> r));
 
         String table = "prism.prism_lts." + bed.archiveSettings().compaction().table(TOPIC);
-        List<String> lines = spark(bed, "SELECT count(*) FROM (SELECT * FROM " + table + ")",
-                "SELECT concat_ws(' ', prism.partition, prism.offset, coalesce(hex(prism.key), 'null'),"
-                        + " hex(prism.value), size(prism.headers), event_id, coalesce(region, 'null')) FROM " + table);
+        List<String> documented = DocumentedQueries.under("### Spark").stream()
+                .map(query -> query.replace("prism.prism_lts.ac_user_event", table)).toList();
+        List<String> queries = new ArrayList<>(documented);
+        queries.add("SELECT count(*) FROM (SELECT * FROM " + table + ")");
+        queries.add("SELECT concat_ws(' ', prism.partition, prism.offset, coalesce(hex(prism.key), 'null'),"
+                + " hex(prism.value), size(prism.headers), event_id, coalesce(region, 'null')) FROM " + table);
+        Map<String, List<String>> results = spark(bed, queries.toArray(String[]::new));
 
-        List<String> rows = lines.stream().filter(line -> line.startsWith("ROW ")).map(line -> line.substring(4))
-                .toList();
-        assertThat(rows.get(0)).as("select *").isEqualTo("300");
+        assertThat(results.get(documented.get(0))).as("the documented day, in offset order").isEqualTo(sent.values()
+                .stream().filter(r -> VariedEvents.dayOf(r).equals(days[1])).sorted(java.util.Comparator
+                        .comparingInt((ConsumerRecord<byte[], byte[]> r) -> r.partition())
+                        .thenComparingLong(ConsumerRecord::offset))
+                .map(VariedEvents::eventId).toList());
+        assertThat(results.get(documented.get(1)).stream().mapToLong(Long::parseLong).sum()).as("records committed")
+                .isEqualTo(300);
+        assertThat(results.get(queries.get(2))).as("select *").containsExactly("300");
         Map<String, String[]> read = new HashMap<>();
-        for (String row : rows.subList(1, rows.size())) {
+        for (String row : results.get(queries.get(3))) {
             String[] columns = row.split(" ");
             assertThat(read.put(columns[0] + "/" + columns[1], columns)).isNull();
         }
@@ -96,8 +105,8 @@ class SparkReadsTableIT {
         return HexFormat.of().withUpperCase().formatHex(bytes);
     }
 
-    /** Runs the queries with Spark in a JVM of its own; returns what it printed. */
-    private static List<String> spark(CompactionBed bed, String... queries) throws Exception {
+    /** Runs the queries with Spark in a JVM of its own; returns the first column of each row, by query. */
+    private static Map<String, List<String>> spark(CompactionBed bed, String... queries) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx2g"));
         command.addAll(OPENS);
@@ -118,6 +127,15 @@ class SparkReadsTableIT {
         }
         List<String> lines = Files.readAllLines(log);
         assertThat(spark.exitValue()).as(String.join("\n", lines)).isZero();
-        return lines;
+        Map<String, List<String>> rows = new java.util.LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : lines) {
+            if (line.startsWith("QUERY ")) {
+                current = rows.computeIfAbsent(queries[Integer.parseInt(line.substring(6))], q -> new ArrayList<>());
+            } else if (line.startsWith("ROW ") && current != null) {
+                current.add(line.substring(4));
+            }
+        }
+        return rows;
     }
 }

@@ -18,10 +18,13 @@ import com.prism.lts.testing.Events;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -131,6 +134,27 @@ final class VariedEvents {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The event a record of the topic holds, read with the writer schema its id names. */
+    static GenericRecord decode(ConsumerRecord<byte[], byte[]> record) {
+        Schema schema = java.nio.ByteBuffer.wrap(record.value(), 1, 4).getInt() == SCHEMA_V2_ID ? SCHEMA_V2
+                : DemoEvents.SCHEMA;
+        try {
+            return new GenericDatumReader<GenericRecord>(schema).read(null, DecoderFactory.get()
+                    .binaryDecoder(record.value(), 5, record.value().length - 5, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The day ({@code metric_date}) of a record's event. */
+    static LocalDate dayOf(ConsumerRecord<byte[], byte[]> record) {
+        return LocalDate.parse(decode(record).get("metric_date").toString());
+    }
+
+    static String eventId(ConsumerRecord<byte[], byte[]> record) {
+        return decode(record).get("event_id").toString();
     }
 
     static byte[] bytes(String text) {

@@ -1,9 +1,14 @@
 package com.prism.lts.sandbox;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -11,9 +16,14 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.prism.lts.batch.DayBatches;
+import com.prism.lts.compact.CompactionSteps;
+import com.prism.lts.compact.Compactor;
+import com.prism.lts.compact.DayOutcome;
 import com.prism.lts.config.ArchiveSettings;
+import com.prism.lts.config.CompactionSettings;
 import com.prism.lts.config.SettingDefaults;
 import com.prism.lts.deadletter.RejectReason;
 import com.prism.lts.decode.DirectorySchemaSource;
@@ -43,8 +53,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "./sandbox", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts a Kafka broker and an S3 server in one process, runs the archiver on them with the"
-                + " routes in routes/, sends demo traffic, shows the archive filling up and keeps running until"
-                + " Ctrl-C."})
+                + " routes in routes/, sends demo traffic, shows the archive filling up, compacts it into an Iceberg"
+                + " table, prints a query on it and keeps running until Ctrl-C."})
 public final class Sandbox implements Callable<Integer> {
 
     static final int SCHEMA_ID = 1;
@@ -138,13 +148,16 @@ public final class Sandbox implements Callable<Integer> {
         }
         Path files = folder.s3().resolve(settings.bucket()).resolve(settings.prefix()).resolve(traffic.topic());
         summary(s3, settings, files, out);
+        Map<String, String> compaction = compactionSettings(folder);
+        withEndpoints.putAll(compaction);
+        compact(kafka, settings, withEndpoints, folder, traffic.topic(), out);
 
         if (exitWhenDone) {
             Runtime.getRuntime().removeShutdownHook(stop);
             stop.run();
             return 0;
         }
-        howToGoOn(kafka, s3, folder, traffic, out);
+        howToGoOn(kafka, s3, compaction, folder, traffic, out);
         watch.forever();
         return STOPPED;
     }
@@ -158,6 +171,66 @@ public final class Sandbox implements Callable<Integer> {
         settings.put("prism.flush.quiet-ms", Long.toString(quietMs));
         settings.put("prism.flush.max-age-ms", Long.toString(maxAgeMs));
         return settings;
+    }
+
+    /** The compactor's settings in the sandbox: its catalog in the folder, and a day closed once archived. */
+    private static Map<String, String> compactionSettings(SandboxFolder folder) {
+        return Map.of("prism.compact.catalog.uri", "jdbc:sqlite:" + folder.root().resolve("catalog.db"),
+                "prism.compact.closed-after-ms", "1");
+    }
+
+    /**
+     * Compacts every day archived, once the archiver's committed offsets have passed every record sent (a day is
+     * compacted only then), and prints a query that runs on the table where it lies: DuckDB over its Parquet files.
+     */
+    private static void compact(EmbeddedKafka kafka, ArchiveSettings archived, Map<String, String> settings,
+            SandboxFolder folder, String topic, PrintWriter out) throws InterruptedException {
+        Map<Integer, Long> end = kafka.endOffsets(topic);
+        while (!kafka.committed(archived.groupId(), topic).equals(end)) {
+            TimeUnit.MILLISECONDS.sleep(TICK_MS);
+        }
+        out.println();
+        out.println("Compacting the archived days into an Iceberg table, as prism-lts compact does (here a day is"
+                + " closed as soon as the archiver's committed offsets have passed its files)...");
+        out.flush();
+        SettingDefaults defaults = new SettingDefaults();
+        Compactor.Report report;
+        try (Compactor compactor = new Compactor(name -> Optional.ofNullable(settings.get(name))
+                .or(() -> defaults.value(name)), QUIET, Clock.systemUTC())) {
+            report = compactor.run();
+        }
+        List<DayOutcome> compacted = report.days().stream().filter(day -> day.kind() == DayOutcome.Kind.COMPACTED)
+                .toList();
+        out.printf(Locale.ROOT, "  compacted %,d days: %,d records of %,d small files into %,d Parquet data files;"
+                + " the small files are deleted.%n", compacted.size(), compacted.stream().mapToLong(DayOutcome::records)
+                        .sum(), compacted.stream().mapToInt(DayOutcome::foldedFiles).sum(), compacted.stream()
+                                .mapToInt(DayOutcome::dataFiles).sum());
+        report.days().stream().filter(day -> day.kind() != DayOutcome.Kind.COMPACTED).forEach(day -> out.println(
+                "  " + day.day() + " left as it is: " + day.reason()));
+        CompactionSettings compaction = ArchiveSettings.from(name -> Optional.ofNullable(settings.get(name))
+                .or(() -> defaults.value(name))).compaction();
+        Path tables = folder.s3().resolve(archived.bucket()).resolve("iceberg")
+                .resolve(compaction.namespace().replace('.', '/'));
+        String name = compaction.table(topic);
+        Path table;
+        try (Stream<Path> folders = Files.list(tables)) {
+            table = folders.filter(f -> f.getFileName().toString().startsWith(name + "-")).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+        out.println("The table " + compaction.namespace() + "." + name + " is in " + table + " (its catalog: "
+                + compaction.catalogUri().substring("jdbc:sqlite:".length()) + "). A query on its Parquet files,"
+                + " where they lie (DuckDB: duckdb -c \"...\"):");
+        out.println("  " + query(table));
+        out.println("Athena, Trino and Spark read it through its catalog: docs/compaction.md, \"Queries\".");
+        out.flush();
+    }
+
+    /** Events and users per day, from the table's data files (the sandbox compacts once: every file is current). */
+    static String query(Path table) {
+        return "SELECT prism.day, count(*) AS events, count(DISTINCT user_id) AS users FROM read_parquet('"
+                + table.resolve("data") + "/*/*/*.parquet') GROUP BY prism.day ORDER BY prism.day;";
     }
 
     private static Duration send(TrafficSender sender, Traffic traffic) {
@@ -181,13 +254,15 @@ public final class Sandbox implements Callable<Integer> {
         out.flush();
     }
 
-    private static void howToGoOn(EmbeddedKafka kafka, EmbeddedS3 s3, SandboxFolder folder, Traffic traffic,
-            PrintWriter out) {
+    private static void howToGoOn(EmbeddedKafka kafka, EmbeddedS3 s3, Map<String, String> compaction,
+            SandboxFolder folder, Traffic traffic, PrintWriter out) {
         String jar = "java -jar target/prism-lts.jar";
         out.println();
         out.println("The archiver keeps running until Ctrl-C. In another terminal, after `mvn -q -DskipTests package`,"
                 + " paste these lines so that the tools need no options:");
-        ToolEnvironment.exports(ToolEnvironment.variables(kafka.bootstrapServers(), s3.settings(), folder.schemas(),
+        Map<String, String> settings = new HashMap<>(s3.settings());
+        settings.putAll(compaction);
+        ToolEnvironment.exports(ToolEnvironment.variables(kafka.bootstrapServers(), settings, folder.schemas(),
                 traffic.topic())).forEach(line -> out.println("  " + line));
         out.println("then:");
         out.println("  send more: " + jar + " send --count 1000 --partitions " + traffic.partitions());
@@ -196,9 +271,22 @@ public final class Sandbox implements Callable<Integer> {
         out.println("  audit:     " + jar + " audit");
         out.println("  restore:   " + jar + " restore --topic " + traffic.topic() + " --from " + traffic.firstDay()
                 + " --to " + traffic.lastDay() + " --to-topic " + traffic.topic() + ".restored --create-topic");
+        out.println("  compact:   " + jar + " compact      (what was sent since)");
+        out.println("  Athena:    " + jar + " ddl          (a table over the days not compacted yet)");
         out.println("Edit the routes in routes/: the archiver reloads them when a file is saved.");
         out.flush();
     }
+
+    /** Compaction steps nobody follows: the sandbox prints the outcome. */
+    private static final CompactionSteps QUIET = new CompactionSteps() {
+        @Override
+        public void reached(Step step, String topic, java.time.LocalDate day) {
+        }
+
+        @Override
+        public void deleted(String key, int done, int total) {
+        }
+    };
 
     /** Prints the progress of the archive, at most once a second and only when something changed. */
     private static final class Watch {

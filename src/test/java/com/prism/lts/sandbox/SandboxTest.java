@@ -8,8 +8,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +21,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import com.prism.lts.testing.ScriptCommand;
 
-/** The README's quick start: the sandbox, run the way the README says, archives its traffic and reports it truly. */
+/**
+ * The README's quick start: the sandbox, run the way the README says, archives its traffic, reports it truly, compacts
+ * it, and prints a query that runs on the table (run here with DuckDB).
+ */
 class SandboxTest {
 
     /** The README shows this line verbatim, as the way to try the sandbox in seconds; the test runs exactly it. */
@@ -44,7 +47,8 @@ class SandboxTest {
     }
 
     @Test
-    void the_summary_counts_what_is_in_s3_and_every_day_has_its_folder_on_disk() throws IOException {
+    void the_summary_counts_what_is_in_s3_and_the_query_it_prints_finds_every_event_in_the_compacted_table()
+            throws Exception {
         StringWriter out = new StringWriter();
         String[] args = Arrays.copyOfRange(COMMAND.split(" "), 1, COMMAND.split(" ").length);
 
@@ -53,7 +57,7 @@ class SandboxTest {
         System.setProperty("camel.management.port", "0");
         int exitCode;
         try {
-            exitCode = assertTimeoutPreemptively(Duration.ofSeconds(90),
+            exitCode = assertTimeoutPreemptively(Duration.ofSeconds(120),
                     () -> ScriptCommand.commandLine(new Sandbox()).setOut(new PrintWriter(out, true)).execute(args));
         } finally {
             System.clearProperty("camel.management.port");
@@ -61,33 +65,36 @@ class SandboxTest {
 
         assertThat(exitCode).as(out.toString()).isZero();
         Path topic = Path.of("target/sandbox/s3/prism-lts/topics/ac-user-event").toAbsolutePath();
-        assertThat(out.toString()).contains("The files are in " + topic + ",");
-        Map<String, List<Long>> onDisk = new TreeMap<>();
-        long files = 0;
-        long records = 0;
-        for (int i = 0; i < 6; i++) {
-            LocalDate day = LocalDate.of(2018, 1, 1).plusDays(i);
-            Path folder = topic.resolve(String.format("year=%04d/month=%02d/day=%02d", day.getYear(),
-                    day.getMonthValue(), day.getDayOfMonth()));
-            assertThat(folder).isDirectory();
-            List<Path> avro = avroFiles(folder);
-            long dayRecords = 0;
-            for (Path file : avro) {
-                dayRecords += recordsIn(file, day);
-            }
-            onDisk.put(day.toString(), List.of((long) avro.size(), dayRecords));
-            files += avro.size();
-            records += dayRecords;
-        }
-        onDisk.put("all days", List.of(files, records));
-        assertThat(records).isEqualTo(600);
-
+        assertThat(out.toString()).contains("The files are in " + topic + ",")
+                .contains("  compacted 6 days: 600 records of ");
         Map<String, List<Long>> summary = new TreeMap<>();
         Matcher row = SUMMARY_ROW.matcher(out.toString());
         while (row.find()) {
             summary.put(row.group(1), List.of(number(row.group(2)), number(row.group(3))));
         }
-        assertThat(summary).isEqualTo(onDisk);
+        assertThat(summary).hasSize(7).containsEntry("all days", List.of(summary.get("all days").get(0), 600L));
+        assertThat(out.toString()).contains("records of " + summary.get("all days").get(0) + " small files");
+        assertThat(Files.exists(topic) ? avroFiles(topic) : List.of()).as("compacted: the small files are deleted")
+                .isEmpty();
+
+        Matcher query = Pattern.compile("^  (SELECT .*;)$", Pattern.MULTILINE).matcher(out.toString());
+        assertThat(query.find()).as(out.toString()).isTrue();
+        Map<String, Long> perDay = new TreeMap<>();
+        try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = duckdb.createStatement();
+                ResultSet result = statement.executeQuery(query.group(1))) {
+            while (result.next()) {
+                perDay.put(result.getObject(1).toString(), result.getLong(2));
+                assertThat(result.getLong(3)).isPositive();
+            }
+        }
+        Map<String, Long> summarized = new TreeMap<>();
+        summary.forEach((day, counts) -> {
+            if (!day.equals("all days")) {
+                summarized.put(day, counts.get(1));
+            }
+        });
+        assertThat(perDay).isEqualTo(summarized);
     }
 
     @Test
@@ -107,22 +114,11 @@ class SandboxTest {
         assertThat(earlierRun).hasContent("kept");
     }
 
+    /** The Avro files under a folder, at any depth. */
     private static List<Path> avroFiles(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
+        try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(file -> file.toString().endsWith(".avro")).toList();
         }
-    }
-
-    /** Reads a file with Avro's own reader, checking that each record belongs to the day of its folder. */
-    private static long recordsIn(Path file, LocalDate day) throws IOException {
-        long count = 0;
-        try (DataFileReader<GenericRecord> reader = new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
-            for (GenericRecord record : reader) {
-                assertThat(record.get("metric_date").toString()).isEqualTo(day.toString());
-                count++;
-            }
-        }
-        return count;
     }
 
     private static long number(String text) {

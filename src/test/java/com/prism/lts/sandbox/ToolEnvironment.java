@@ -18,7 +18,7 @@ final class ToolEnvironment {
     private ToolEnvironment() {
     }
 
-    /** @param s3 the settings that point at the S3 server, {@code prism.s3.*} */
+    /** @param s3 the settings that point at the S3 server ({@code prism.s3.*}) and the catalog, if any */
     static Map<String, String> variables(String bootstrapServers, Map<String, String> s3, Path schemas, String topic) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("prism.kafka.bootstrap-servers", bootstrapServers);
