@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.prism.lts.commit.CommitState;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.demo.Traffic;
 import com.prism.lts.demo.TrafficSender;
@@ -282,6 +283,42 @@ class AuditTest {
                 + " (2 offsets)").contains("Missing: " + TOPIC + "-0 offsets " + (first + 2) + " (1 offsets)");
     }
 
+    @Test
+    @Order(11)
+    void a_committed_offset_whose_state_names_an_earlier_topic_of_the_same_name_is_not_this_topics() throws Exception {
+        String topic = "audit-recreated";
+        TESTBED.kafka().createTopic(topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 1, 5);
+            for (int i = 0; i < 5; i++) {
+                producer.send(record(topic, "k" + i, demo, i, 0)).get();
+            }
+        }
+        String earlier = Uuid.randomUuid().toString();
+        // an archiver still reading the earlier topic of this name committed its offset 3 on the topic of today,
+        // with a state that names the earlier one, in the second before it saw the topic deleted and created again
+        commit(topic, 0, 3, "prism1:" + CommitState.empty(0, Uuid.fromString(earlier)).toText(3));
+        ToolRun inline = audit(topic);
+        String key = "topics/_prism/commit-state/prism-lts/" + topic + "/0/00000000000000000003-state";
+        TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(key),
+                RequestBody.fromBytes(CommitState.empty(0, Uuid.fromString(earlier)).encode(3)));
+        commit(topic, 0, 3, "prism1:s3:" + key);
+        ToolRun inS3 = audit(topic);
+        // the same offset with a state of the topic of today is its committed offset
+        commit(topic, 0, 3, "prism1:" + CommitState.empty(0, Uuid.fromString(topicId(topic))).toText(3));
+        ToolRun current = audit(topic);
+
+        for (ToolRun stale : List.of(inline, inS3)) {
+            assertThat(stale.exitCode()).as(stale.out()).isEqualTo(AuditCommand.INCOMPLETE);
+            assertThat(stale.out()).contains("Not checked: " + topic + "-0 offsets 0-4 (5 offsets): the committed"
+                    + " offset of group prism-lts, 3, was committed for an earlier topic of the same name (topic id "
+                    + earlier + ")").doesNotContain("Missing");
+        }
+        assertThat(current.exitCode()).as(current.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(current.out()).contains("Missing: " + topic + "-0 offsets 0-2 (3 offsets)")
+                .doesNotContain("Not checked");
+    }
+
     private static ProducerRecord<byte[], byte[]> restoredCopy(long sourceOffset) {
         List<Header> headers = List.of(header(RestoreHeaders.SOURCE_TOPIC, TOPIC),
                 header(RestoreHeaders.SOURCE_PARTITION, "0"), header(RestoreHeaders.SOURCE_OFFSET,
@@ -294,9 +331,13 @@ class AuditTest {
     }
 
     private static void commit(String topic, int partition, long offset) throws Exception {
+        commit(topic, partition, offset, "");
+    }
+
+    private static void commit(String topic, int partition, long offset, String metadata) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
             admin.alterConsumerGroupOffsets("prism-lts", Map.of(new TopicPartition(topic, partition),
-                    new OffsetAndMetadata(offset))).all().get();
+                    new OffsetAndMetadata(offset, metadata))).all().get();
         }
     }
 
