@@ -304,6 +304,7 @@ class AuditTest {
                 RequestBody.fromBytes(CommitState.empty(0, Uuid.fromString(earlier)).encode(3)));
         commit(topic, 0, 3, "prism1:s3:" + key);
         ToolRun inS3 = audit(topic);
+        JsonNode staleJson = json(topic).get("topics").get(0).get("partitions").get(0);
         // the same offset with a state of the topic of today is its committed offset
         commit(topic, 0, 3, "prism1:" + CommitState.empty(0, Uuid.fromString(topicId(topic))).toText(3));
         ToolRun current = audit(topic);
@@ -314,6 +315,9 @@ class AuditTest {
                     + " offset of group prism-lts, 3, was committed for an earlier topic of the same name (topic id "
                     + earlier + ")").doesNotContain("Missing");
         }
+        assertThat(staleJson.get("committed").asLong()).isEqualTo(-1);
+        assertThat(staleJson.get("committed_for_earlier_topic").get("topic_id").asText()).isEqualTo(earlier);
+        assertThat(staleJson.get("committed_for_earlier_topic").get("offset").asLong()).isEqualTo(3);
         assertThat(current.exitCode()).as(current.out()).isEqualTo(AuditCommand.INCOMPLETE);
         assertThat(current.out()).contains("Missing: " + topic + "-0 offsets 0-2 (3 offsets)")
                 .doesNotContain("Not checked");
