@@ -168,7 +168,7 @@ class AuditTest {
     @Order(6)
     void files_of_an_earlier_topic_of_the_same_name_are_reported_apart_and_prove_nothing_of_the_current_one() {
         List<String> files = files();
-        String current = topicId(TOPIC);
+        String current = TESTBED.kafka().topicId(TOPIC);
         String earlier = Uuid.randomUuid().toString();
         // a file of the current topic as the archiver writes it from now on (format version 3), and the files of an
         // earlier topic of the same name at the offsets of two others
@@ -306,7 +306,8 @@ class AuditTest {
         ToolRun inS3 = audit(topic);
         JsonNode staleJson = json(topic).get("topics").get(0).get("partitions").get(0);
         // the same offset with a state of the topic of today is its committed offset
-        commit(topic, 0, 3, "prism1:" + CommitState.empty(0, Uuid.fromString(topicId(topic))).toText(3));
+        Uuid today = Uuid.fromString(TESTBED.kafka().topicId(topic));
+        commit(topic, 0, 3, "prism1:" + CommitState.empty(0, today).toText(3));
         ToolRun current = audit(topic);
 
         for (ToolRun stale : List.of(inline, inS3)) {
@@ -342,14 +343,6 @@ class AuditTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
             admin.alterConsumerGroupOffsets("prism-lts", Map.of(new TopicPartition(topic, partition),
                     new OffsetAndMetadata(offset, metadata))).all().get();
-        }
-    }
-
-    private static String topicId(String topic) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
