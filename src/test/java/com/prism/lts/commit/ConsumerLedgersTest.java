@@ -72,24 +72,7 @@ class ConsumerLedgersTest {
             public void finish(Collection<PartitionLedger.Cut> cuts) {
             }
         };
-        ConsumerWatch watch = new ConsumerWatch() {
-            @Override
-            public void polled(int records) {
-            }
-
-            @Override
-            public void owned(PartitionLedger partition) {
-            }
-
-            @Override
-            public void released(PartitionLedger partition) {
-            }
-
-            @Override
-            public void routeFailed(PartitionLedger partition) {
-            }
-        };
-        return new ConsumerLedgers(new CommitMetadata(none, "topics", "g"), batches, watch, 0, 1_000_000_000L,
-                new Backoff(500, 30_000), System::nanoTime, () -> 1);
+        return new ConsumerLedgers(new CommitMetadata(none, "topics", "g"), batches, TestLedgers.unwatched(), 0,
+                1_000_000_000L, new Backoff(500, 30_000), System::nanoTime, () -> 1);
     }
 }
