@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@code prism-lts audit}: which offsets of each topic partition the archive holds, proven from the files and Kafka. */
@@ -102,7 +103,7 @@ public final class AuditCommand implements Callable<Integer> {
                 CompactedTables compacted = tables.open(s3);
                 KafkaTarget kafka = filesOnly ? null : KafkaTarget.connect(bootstrapServers, kafkaClient);
                 KafkaLog log = filesOnly ? null : new KafkaLog(kafka.admin(),
-                        kafka.consumer(KafkaLog.readerSettings()))) {
+                        kafka.consumer(KafkaLog.readerSettings()), key -> state(s3.bucket(client, s3.bucket()), key))) {
             ArchiveBucket bucket = s3.bucket(client, s3.bucket());
             Map<String, Optional<KafkaLog.Topic>> inKafka = known(bucket, log, compacted);
             for (String topic : topics) {
@@ -210,6 +211,17 @@ public final class AuditCommand implements Callable<Integer> {
                 listed.size(), reads.size(), index.location(), notSaved, written, holdings, forgotten);
         audit.judge(log, kafka, groupId, deadLetterTopic.replace("{topic}", topic), this::progress);
         return audit;
+    }
+
+    /** A commit state the archiver kept in S3 (too large for the commit's metadata), null when it is gone. */
+    private static byte[] state(ArchiveBucket bucket, String key) {
+        return bucket.call(key, () -> {
+            try {
+                return bucket.client().getObjectAsBytes(b -> b.bucket(bucket.name()).key(key)).asByteArray();
+            } catch (NoSuchKeyException e) {
+                return null;
+            }
+        });
     }
 
     private void progress(String line) {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 import com.prism.lts.ToolFailure;
+import com.prism.lts.commit.CommitMetadata;
+import com.prism.lts.commit.CommitState;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.restore.RestoreHeaders;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -38,8 +41,13 @@ import org.apache.kafka.common.header.Headers;
  */
 final class KafkaLog implements AutoCloseable {
 
-    /** One partition as Kafka has it now; {@code committed} is -1 when the group committed nothing. */
-    record Partition(long logStart, long logEnd, long committed) {
+    /**
+     * One partition as Kafka has it now. {@code committed} is the group's committed offset, -1 when it committed
+     * nothing for this topic: nothing at all, or an offset whose state names an earlier topic of the same name,
+     * {@code earlierTopicId} (null otherwise), committed at {@code earlierCommitted} by an archiver that had not yet
+     * seen the topic deleted and created again.
+     */
+    record Partition(long logStart, long logEnd, long committed, String earlierTopicId, long earlierCommitted) {
     }
 
     /** The topic as Kafka has it now: its id ({@code Uuid.toString()}) and its partitions by number. */
@@ -60,10 +68,13 @@ final class KafkaLog implements AutoCloseable {
 
     private final Admin admin;
     private final KafkaConsumer<byte[], byte[]> reader;
+    private final CommitMetadata.ObjectReader states;
 
-    KafkaLog(Admin admin, KafkaConsumer<byte[], byte[]> reader) {
+    /** @param states reads the commit states too large for the commit metadata, which the archiver keeps in S3 */
+    KafkaLog(Admin admin, KafkaConsumer<byte[], byte[]> reader, CommitMetadata.ObjectReader states) {
         this.admin = admin;
         this.reader = reader;
+        this.states = states;
     }
 
     /** The settings of the reader: as the archiver reads, never moving its position by itself. */
@@ -92,8 +103,10 @@ final class KafkaLog implements AutoCloseable {
             Map<Integer, Partition> partitions = new HashMap<>();
             for (TopicPartition tp : earliest.keySet()) {
                 OffsetAndMetadata c = committed.get(tp);
+                Uuid earlier = c == null ? null : otherTopicId(c, description.topicId());
                 partitions.put(tp.partition(), new Partition(starts.get(tp).offset(), ends.get(tp).offset(),
-                        c == null ? -1 : c.offset()));
+                        c == null || earlier != null ? -1 : c.offset(), earlier == null ? null : earlier.toString(),
+                        earlier == null ? -1 : c.offset()));
             }
             return Optional.of(new Topic(description.topicId().toString(), partitions));
         } catch (ExecutionException e) {
@@ -101,6 +114,23 @@ final class KafkaLog implements AutoCloseable {
                 return Optional.empty();
             }
             throw new ToolFailure("Kafka refused: " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * The id of the topic the state committed with {@code committed} names, if it is not {@code topicId}: the offset
+     * was then committed for an earlier topic of the same name. Null for a state of this topic, one that names none
+     * (written before states named their topic) or one that cannot be read, whose offset the archiver trusts too.
+     */
+    private Uuid otherTopicId(OffsetAndMetadata committed, Uuid topicId) {
+        try {
+            return CommitMetadata.stateOf(committed.metadata(), committed.offset(), states).map(CommitState::topicId)
+                    .filter(id -> !id.equals(topicId)).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailure("interrupted while reading a commit state");
         }
     }
 

@@ -190,7 +190,10 @@ final class PartitionAudit {
                 log.read(partition, span[0], span[1], read);
             }
         }
-        String notCommitted = "no committed offset for group " + group;
+        String notCommitted = inKafka.map(KafkaLog.Partition::earlierTopicId).isPresent()
+                ? "the committed offset of group " + group + ", " + inKafka.get().earlierCommitted() + ", was committed"
+                        + " for an earlier topic of the same name (topic id " + inKafka.get().earlierTopicId() + ")"
+                : "no committed offset for group " + group;
         for (long[] gap : gaps) {
             for (long offset = gap[0]; offset <= gap[1]; offset++) {
                 if (onceArchived.contains(offset)) {

@@ -243,6 +243,10 @@ final class TopicAudit {
                 m.put("log_start", k.logStart());
                 m.put("log_end", k.logEnd());
                 m.put("committed", k.committed());
+                if (k.earlierTopicId() != null) {
+                    m.put("committed_for_earlier_topic", Map.of("topic_id", k.earlierTopicId(), "offset",
+                            k.earlierCommitted()));
+                }
             });
             m.put("archived", p.archivedCount);
             m.put("in_table", p.inTable.size());

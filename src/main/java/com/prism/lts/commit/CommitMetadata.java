@@ -118,9 +118,7 @@ public final class CommitMetadata {
         }
         CommitState state;
         try {
-            state = metadata.startsWith(IN_S3)
-                    ? fetch(metadata.substring(IN_S3.length()), committed.offset())
-                    : CommitState.fromText(metadata.substring(INLINE.length()), committed.offset());
+            state = stateOf(metadata, committed.offset(), objects::get).orElseThrow();
         } catch (IllegalArgumentException e) {
             LOG.warn("The state committed with {} at {} cannot be read ({}): files cut above it may be written a"
                     + " second time", partition, committed.offset(), e.getMessage());
@@ -139,8 +137,24 @@ public final class CommitMetadata {
         return state;
     }
 
-    private CommitState fetch(String key, long offset) throws InterruptedException {
-        byte[] bytes = objects.get(key);
+    /**
+     * The state that commit metadata {@code text} carries with offset {@code committed}, read from {@code objects} when
+     * the metadata names one there; empty when the metadata is not Prism LTS's. Also for tools that read a group's
+     * offsets (the audit).
+     *
+     * @throws IllegalArgumentException when the state cannot be read: damaged, or its object gone
+     */
+    public static Optional<CommitState> stateOf(String text, long committed, ObjectReader objects)
+            throws InterruptedException {
+        if (text == null || !text.startsWith(INLINE)) {
+            return Optional.empty();
+        }
+        return Optional.of(text.startsWith(IN_S3) ? fetch(objects, text.substring(IN_S3.length()), committed)
+                : CommitState.fromText(text.substring(INLINE.length()), committed));
+    }
+
+    private static CommitState fetch(ObjectReader objects, String key, long offset) throws InterruptedException {
+        byte[] bytes = objects.read(key);
         if (bytes == null) {
             throw new IllegalArgumentException(key + " does not exist");
         }
@@ -170,6 +184,12 @@ public final class CommitMetadata {
                 LOG.debug("Could not look for orphaned commit states of {}: {}", partition, e.getMessage());
             }
         });
+    }
+
+    /** How {@link #stateOf} reads a state object: its bytes, or null when there is none. */
+    @FunctionalInterface
+    public interface ObjectReader {
+        byte[] read(String key) throws InterruptedException;
     }
 
     /** The key of the object that commit metadata {@code text} names, if it names one. */

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.prism.lts.commit.CommitState;
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.demo.Traffic;
 import com.prism.lts.demo.TrafficSender;
@@ -167,7 +168,7 @@ class AuditTest {
     @Order(6)
     void files_of_an_earlier_topic_of_the_same_name_are_reported_apart_and_prove_nothing_of_the_current_one() {
         List<String> files = files();
-        String current = topicId(TOPIC);
+        String current = TESTBED.kafka().topicId(TOPIC);
         String earlier = Uuid.randomUuid().toString();
         // a file of the current topic as the archiver writes it from now on (format version 3), and the files of an
         // earlier topic of the same name at the offsets of two others
@@ -282,6 +283,47 @@ class AuditTest {
                 + " (2 offsets)").contains("Missing: " + TOPIC + "-0 offsets " + (first + 2) + " (1 offsets)");
     }
 
+    @Test
+    @Order(11)
+    void a_committed_offset_whose_state_names_an_earlier_topic_of_the_same_name_is_not_this_topics() throws Exception {
+        String topic = "audit-recreated";
+        TESTBED.kafka().createTopic(topic, 1);
+        try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {
+            DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 1), 1, 5);
+            for (int i = 0; i < 5; i++) {
+                producer.send(record(topic, "k" + i, demo, i, 0)).get();
+            }
+        }
+        String earlier = Uuid.randomUuid().toString();
+        // an archiver still reading the earlier topic of this name committed its offset 3 on the topic of today,
+        // with a state that names the earlier one, in the second before it saw the topic deleted and created again
+        commit(topic, 0, 3, "prism1:" + CommitState.empty(0, Uuid.fromString(earlier)).toText(3));
+        ToolRun inline = audit(topic);
+        String key = "topics/_prism/commit-state/prism-lts/" + topic + "/0/00000000000000000003-state";
+        TESTBED.s3().client().putObject(b -> b.bucket(Testbed.BUCKET).key(key),
+                RequestBody.fromBytes(CommitState.empty(0, Uuid.fromString(earlier)).encode(3)));
+        commit(topic, 0, 3, "prism1:s3:" + key);
+        ToolRun inS3 = audit(topic);
+        JsonNode staleJson = json(topic).get("topics").get(0).get("partitions").get(0);
+        // the same offset with a state of the topic of today is its committed offset
+        Uuid today = Uuid.fromString(TESTBED.kafka().topicId(topic));
+        commit(topic, 0, 3, "prism1:" + CommitState.empty(0, today).toText(3));
+        ToolRun current = audit(topic);
+
+        for (ToolRun stale : List.of(inline, inS3)) {
+            assertThat(stale.exitCode()).as(stale.out()).isEqualTo(AuditCommand.INCOMPLETE);
+            assertThat(stale.out()).contains("Not checked: " + topic + "-0 offsets 0-4 (5 offsets): the committed"
+                    + " offset of group prism-lts, 3, was committed for an earlier topic of the same name (topic id "
+                    + earlier + ")").doesNotContain("Missing");
+        }
+        assertThat(staleJson.get("committed").asLong()).isEqualTo(-1);
+        assertThat(staleJson.get("committed_for_earlier_topic").get("topic_id").asText()).isEqualTo(earlier);
+        assertThat(staleJson.get("committed_for_earlier_topic").get("offset").asLong()).isEqualTo(3);
+        assertThat(current.exitCode()).as(current.out()).isEqualTo(AuditCommand.INCOMPLETE);
+        assertThat(current.out()).contains("Missing: " + topic + "-0 offsets 0-2 (3 offsets)")
+                .doesNotContain("Not checked");
+    }
+
     private static ProducerRecord<byte[], byte[]> restoredCopy(long sourceOffset) {
         List<Header> headers = List.of(header(RestoreHeaders.SOURCE_TOPIC, TOPIC),
                 header(RestoreHeaders.SOURCE_PARTITION, "0"), header(RestoreHeaders.SOURCE_OFFSET,
@@ -294,17 +336,13 @@ class AuditTest {
     }
 
     private static void commit(String topic, int partition, long offset) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
-            admin.alterConsumerGroupOffsets("prism-lts", Map.of(new TopicPartition(topic, partition),
-                    new OffsetAndMetadata(offset))).all().get();
-        }
+        commit(topic, partition, offset, "");
     }
 
-    private static String topicId(String topic) {
+    private static void commit(String topic, int partition, long offset, String metadata) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TESTBED.kafka().bootstrapServers()))) {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            admin.alterConsumerGroupOffsets("prism-lts", Map.of(new TopicPartition(topic, partition),
+                    new OffsetAndMetadata(offset, metadata))).all().get();
         }
     }
 

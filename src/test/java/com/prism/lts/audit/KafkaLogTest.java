@@ -52,7 +52,8 @@ class KafkaLogTest {
         audit.archived(LongStream.range(0, 10).toArray());
         audit.archived(LongStream.range(20, 30).toArray());
         try (KafkaTarget target = PlainKafka.connect(kafka.bootstrapServers());
-                KafkaLog log = new KafkaLog(target.admin(), target.consumer(KafkaLog.readerSettings()))) {
+                KafkaLog log = new KafkaLog(target.admin(), target.consumer(KafkaLog.readerSettings()),
+                        key -> null)) {
             audit.kafka = log.topic(partition.topic(), "archiver").map(topic -> topic.partitions().get(0));
             assertThat(audit.kafka.orElseThrow().logStart()).isZero();
 

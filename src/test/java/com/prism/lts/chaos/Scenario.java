@@ -2,6 +2,10 @@ package com.prism.lts.chaos;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import com.prism.lts.testing.ArchiveContents;
 import com.prism.lts.testing.PacedStream;
 import com.prism.lts.testing.Produced;
 import com.prism.lts.testing.Reconciliation;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A fault scenario: replicas of the archiver in JVMs of their own, a paced stream of events of many days, faults
@@ -41,11 +49,18 @@ public record Scenario(String name, String description, Consumer<Play> script) {
     /**
      * What a run came to.
      *
-     * @param reconciliation      the archive compared with what was produced
-     * @param takeoversWithState  how many times a replica took over a partition with files its previous owner cut
-     *                            above the committed offset: how often the exactly-once machinery was exercised
+     * @param reconciliation         the archive compared with what was produced (each incarnation of a topic deleted
+     *                               and created again with the files that name its topic id)
+     * @param takeoversWithState     how many times a replica took over a partition with files its previous owner cut
+     *                               above the committed offset: how often the exactly-once machinery was exercised
+     * @param readAgain              how many times a partition was read again from its committed offset because a
+     *                               step of the archive route failed for a poll
+     * @param readInDetectionWindow  records of a topic created again that a replica read before it saw the change,
+     *                               archived under the earlier topic's id too (0 where no topic is created again)
+     * @param audit                  what {@code prism-lts audit} says of the archive afterwards
      */
-    public record Outcome(Reconciliation reconciliation, int takeoversWithState) {
+    public record Outcome(Reconciliation reconciliation, int takeoversWithState, int readAgain,
+            int readInDetectionWindow, AuditOutcome audit) {
     }
 
     /** Runs the scenario on {@code stage}. */
@@ -58,7 +73,7 @@ public record Scenario(String name, String description, Consumer<Play> script) {
         }
     }
 
-    /** One run of a scenario: its replicas, its stream, and what it waits for. */
+    /** One run of a scenario: its replicas, its streams, and what it waits for. */
     public static final class Play implements AutoCloseable {
 
         /** Cut by time rather than by size: many short-lived days, a quiet period and a maximum age of seconds. */
@@ -69,6 +84,7 @@ public record Scenario(String name, String description, Consumer<Play> script) {
 
         private static final Pattern TAKEOVER_WITH_STATE = Pattern.compile(
                 "[1-9]\\d* files and \\d+ dead letters of its previous owner above it");
+        private static final Pattern READ_AGAIN = Pattern.compile("is read again from its committed offset in");
 
         private final Stage stage;
         private final String topic;
@@ -76,7 +92,9 @@ public record Scenario(String name, String description, Consumer<Play> script) {
         private final Map<String, String> settings;
         private final List<Replica> replicas = new ArrayList<>();
         private final List<AutoCloseable> resources = new ArrayList<>();
-        private PacedStream stream;
+        private final List<PacedStream> streams = new ArrayList<>();
+        private Function<GenericRecord, String> identity = event -> event.get("event_id").toString();
+        private TopicIncarnations.Incarnation earlier;
 
         Play(Stage stage, String topic, Scale scale) {
             this.stage = stage;
@@ -120,6 +138,25 @@ public record Scenario(String name, String description, Consumer<Play> script) {
             return replica(name, Map.of());
         }
 
+        /**
+         * A copy of the shipped routes ({@code routes/archive.yaml}) with {@code step} (YAML, indented as a step of
+         * the archive route) added at the top of the archive route, as a user would add one: the settings that make a
+         * replica read it instead of the shipped routes.
+         */
+        public Map<String, String> routesWithFirstStep(String step) {
+            try {
+                String shipped = Files.readString(Path.of("routes", "archive.yaml"));
+                String steps = "\n      steps:\n";
+                int first = shipped.indexOf(steps, shipped.indexOf("id: archive\n"));
+                Path folder = Files.createDirectories(stage.logs().resolve(topic).resolve("routes"));
+                Files.writeString(folder.resolve("archive.yaml"), shipped.substring(0, first + steps.length()) + step
+                        + shipped.substring(first + steps.length()));
+                return Map.of("camel.main.routes-include-pattern", "file:" + folder.toAbsolutePath() + "/*.yaml");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** Keeps {@code resource} (a registry the replicas use, say) open until the run is over. */
         public <T extends AutoCloseable> T closeAtEnd(T resource) {
             resources.add(resource);
@@ -132,14 +169,53 @@ public record Scenario(String name, String description, Consumer<Play> script) {
                     scale.perSecond(), scale.badEvery()));
         }
 
-        /** Starts a stream of the scenario's own events. */
+        /** Starts a stream of the scenario's own events, after those started before it (wait for them first). */
         public void stream(PacedStream stream) {
-            this.stream = stream;
+            streams.add(stream);
+        }
+
+        /** Tells the archived events apart by {@code identity}, as the streams' {@link PacedStream.Event#id()} does. */
+        public void identifiedBy(Function<GenericRecord, String> identity) {
+            this.identity = identity;
         }
 
         /** Waits until {@code fraction} of the stream has been sent. */
         public void awaitSent(double fraction) {
+            PacedStream stream = streams.get(streams.size() - 1);
             await().atMost(timeout()).until(() -> stream.sent() >= fraction * scale.records());
+        }
+
+        /** Waits until every stream started so far has sent every event; returns what they produced. */
+        public List<Produced> awaitStreamsDone() {
+            List<Produced> produced = new ArrayList<>();
+            try {
+                for (PacedStream stream : streams) {
+                    produced.addAll(stream.awaitDone(timeout()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the streams were sent", e);
+            }
+            return produced;
+        }
+
+        /** Waits until the group has committed every record of the topic. */
+        public void awaitCommitted() {
+            Map<Integer, Long> end = stage.kafka().endOffsets(topic);
+            await().atMost(timeout()).until(() -> stage.kafka().committed(group(), topic).equals(end));
+        }
+
+        /**
+         * Deletes the topic and creates it again with as many partitions, while the replicas run, once every record
+         * sent so far is committed: what is produced from now on is the new topic's, at the offsets of the old one.
+         */
+        public void recreateTopic() {
+            List<Produced> produced = awaitStreamsDone();
+            awaitCommitted();
+            earlier = new TopicIncarnations.Incarnation(stage.kafka().topicId(topic), produced);
+            streams.clear();
+            stage.kafka().deleteTopic(topic);
+            stage.kafka().createTopic(topic, scale.partitions());
         }
 
         /** Waits until {@code replica}, as started last, has uploaded a file: it is doing its work. */
@@ -167,31 +243,45 @@ public record Scenario(String name, String description, Consumer<Play> script) {
         }
 
         /**
-         * Waits for the stream to end and for every record to be committed, stops the replicas as Kubernetes would,
-         * and compares the archive with what was produced.
+         * Waits for the streams to end and for every record to be committed, stops the replicas as Kubernetes would,
+         * compares the archive with what was produced, and audits it.
          */
         Outcome finish() throws Exception {
-            List<Produced> produced = stream.awaitDone(timeout());
-            Map<Integer, Long> end = stage.kafka().endOffsets(topic);
-            await().atMost(timeout()).until(() -> stage.kafka().committed(group(), topic).equals(end));
+            List<Produced> produced = awaitStreamsDone();
+            awaitCommitted();
             for (Replica replica : replicas) {
                 if (replica.isAlive()) {
                     replica.terminate();
                 }
             }
-            Reconciliation reconciliation = Reconciliation.of(produced, stage.archived(topic),
-                    stage.kafka().readAll(settings.get("prism.topics") + ".dlq"));
-            int takeovers = 0;
-            for (Replica replica : replicas) {
-                takeovers += (int) TAKEOVER_WITH_STATE.matcher(replica.logs()).results().count();
+            List<ConsumerRecord<byte[], byte[]>> deadLetters = stage.kafka().readAll(settings.get("prism.topics")
+                    + ".dlq");
+            List<ArchiveContents.Archived> archived = stage.archived(topic).records();
+            Reconciliation reconciliation;
+            int readInDetectionWindow = 0;
+            if (earlier == null) {
+                reconciliation = Reconciliation.of(produced, archived, deadLetters, identity);
+            } else {
+                TopicIncarnations incarnations = TopicIncarnations.of(earlier, new TopicIncarnations.Incarnation(
+                        stage.kafka().topicId(topic), produced), archived, deadLetters, identity);
+                reconciliation = incarnations.reconciliation();
+                readInDetectionWindow = incarnations.readInDetectionWindow();
             }
-            return new Outcome(reconciliation, takeovers);
+            int takeovers = 0;
+            int readAgain = 0;
+            for (Replica replica : replicas) {
+                String logs = replica.logs();
+                takeovers += (int) TAKEOVER_WITH_STATE.matcher(logs).results().count();
+                readAgain += (int) READ_AGAIN.matcher(logs).results().count();
+            }
+            return new Outcome(reconciliation, takeovers, readAgain, readInDetectionWindow,
+                    AuditOutcome.of(topic, settings));
         }
 
         @Override
         public void close() throws Exception {
             replicas.forEach(Replica::close);
-            if (stream != null) {
+            for (PacedStream stream : streams) {
                 stream.close();
             }
             for (AutoCloseable resource : resources) {

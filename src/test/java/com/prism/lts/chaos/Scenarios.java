@@ -15,7 +15,10 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 
-/** The fault scenarios of issue 8: what routine operations and failures do to replicas while records flow. */
+/**
+ * The fault scenarios of issues 8 and 16: what routine operations, failures and a user's own route step do to replicas
+ * while records flow.
+ */
 public final class Scenarios {
 
     public static final Scenario KILL_NINE = new Scenario("kill-9",
@@ -101,8 +104,51 @@ public final class Scenarios {
                 play.stream(SlowSchema.stream(play));
             });
 
+    public static final Scenario FAILING_STEP = new Scenario("failing-step",
+            "2 replicas whose archive route begins with a step of the user's own that throws for about 1 poll in 8,"
+                    + " each killed with kill -9 once while records flow and its partitions taken by the other; then a"
+                    + " replica with the shipped routes finishes",
+            play -> {
+                Map<String, String> failing = play.routesWithFirstStep(FailingStep.YAML);
+                Replica first = play.replica("replica-0", failing);
+                Replica second = play.replica("replica-1", failing);
+                play.awaitAssigned(first);
+                play.awaitAssigned(second);
+                play.stream();
+                for (Replica killed : List.of(first, second)) {
+                    play.awaitArchiving(killed);
+                    play.awaitSent(killed == first ? 0.3 : 0.6);
+                    killed.kill();
+                    play.awaitUnassigned(killed);
+                    killed.start();
+                }
+                play.awaitSent(0.9);
+                Replica shipped = play.replica("replica-2");
+                play.awaitAssigned(shipped);
+                first.terminate();
+                second.terminate();
+            });
+
+    public static final Scenario RECREATED = new Scenario("recreated",
+            "a replica archives a topic, which is deleted and created again with as many partitions while the"
+                    + " replica runs; the same records are sent again at the same offsets with the same timestamps"
+                    + " (3 in 4 corrected, the others identical), then as many new ones",
+            play -> {
+                Corrections events = new Corrections(play);
+                play.identifiedBy(Corrections::identity);
+                // Kafka's consumer asks the broker to create a topic it reads that does not exist, and brokers do by
+                // default: the deleted topic would be back at once with the broker's default partition count
+                play.replica("replica-0", Map.of("camel.component.kafka.additional-properties[allow.auto.create.topics]",
+                        "false"));
+                play.stream(events.original());
+                play.recreateTopic();
+                play.stream(events.again());
+                play.awaitStreamsDone();
+                play.stream(events.more());
+            });
+
     public static final List<Scenario> ALL = List.of(KILL_NINE, SCALE_DOWN_AND_UP, ZOMBIE, MIXED_ZONES,
-            SIBLING_CONSUMERS);
+            SIBLING_CONSUMERS, FAILING_STEP, RECREATED);
 
     private Scenarios() {
     }
@@ -131,6 +177,69 @@ public final class Scenarios {
                         long hours = (i * 7919L) % (24L * play.scale().days());
                         event.put("metric_date", first.plusSeconds(3600 * hours).toEpochMilli());
                         return new PacedStream.Event(id, Events.wire(SCHEMA_ID, event), false);
+                    });
+        }
+    }
+
+    /** A step a user adds at the top of the archive route: it throws for about 1 poll in 8, at random. */
+    static final class FailingStep {
+        static final String YAML = """
+                        - filter:
+                            description: a step of the user's own, which fails for about 1 poll in 8
+                            simple: "${random(8)} == 0"
+                            steps:
+                              - throwException:
+                                  exceptionType: java.lang.IllegalStateException
+                                  message: a step of the user's own failed
+                """;
+    }
+
+    /**
+     * Demo events for a topic's two incarnations, a third of the scale each time: the original ones; the same again
+     * at the same offsets with the same producer timestamps, 3 in 4 corrected (another {@code duration_ms}) and the
+     * others identical, sent as fast as a correction job would; then new ones at the scale's pace. An event is known
+     * by its id and its {@code duration_ms}.
+     */
+    static final class Corrections {
+        private final Scenario.Play play;
+        private final DemoEvents demo;
+        private final long firstTimestamp = System.currentTimeMillis();
+        private final int third;
+
+        Corrections(Scenario.Play play) {
+            this.play = play;
+            this.demo = new DemoEvents(LocalDate.of(2018, 1, 1), play.scale().days(), play.topic().hashCode());
+            int partitions = play.scale().partitions();
+            this.third = play.scale().records() / 3 / partitions * partitions;
+        }
+
+        static String identity(GenericRecord event) {
+            return event.get("event_id") + "/" + event.get("duration_ms");
+        }
+
+        PacedStream original() {
+            return stream(0, play.scale().perSecond(), false);
+        }
+
+        PacedStream again() {
+            return stream(0, 10 * play.scale().perSecond(), true);
+        }
+
+        PacedStream more() {
+            return stream(third, play.scale().perSecond(), false);
+        }
+
+        /** A third of the scale's events from the {@code from}-th on; each lands on partition {@code n % partitions}. */
+        private PacedStream stream(int from, int perSecond, boolean corrected) {
+            return PacedStream.start(play.stage().kafka(), play.topic(), play.scale().partitions(), third, perSecond,
+                    i -> {
+                        long n = from + i;
+                        GenericRecord event = demo.event(n);
+                        if (corrected && n % 4 != 0) {
+                            event.put("duration_ms", (Long) event.get("duration_ms") + 1);
+                        }
+                        return new PacedStream.Event(identity(event), Events.wire(Events.DEMO_SCHEMA_ID, event),
+                                false, firstTimestamp + n);
                     });
         }
     }

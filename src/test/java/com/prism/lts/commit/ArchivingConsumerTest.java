@@ -319,31 +319,8 @@ class ArchivingConsumerTest {
     }
 
     private static ArchivingConsumerFactory factory(Batches batches) {
-        return new ArchivingConsumerFactory(metadata, batches, new ConsumerWatch() {
-            @Override
-            public void polled(int records) {
-            }
-
-            @Override
-            public void owned(PartitionLedger partition) {
-            }
-
-            @Override
-            public void released(PartitionLedger partition) {
-            }
-
-            @Override
-            public void routeFailed(PartitionLedger partition) {
-            }
-
-            @Override
-            public void stuck(TopicPartition partition, String why) {
-            }
-
-            @Override
-            public void movedOn(TopicPartition partition) {
-            }
-        }, SETTINGS, 4, 10, new Backoff(10, 100));
+        return new ArchivingConsumerFactory(metadata, batches, TestLedgers.unwatched(), SETTINGS, 4, 10,
+                new Backoff(10, 100));
     }
 
     private static Properties properties(String group) {

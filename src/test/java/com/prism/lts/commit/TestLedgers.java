@@ -22,6 +22,35 @@ public final class TestLedgers {
         return new PolledRecord(record, ledger);
     }
 
+    /** A watch that is told everything and keeps nothing. */
+    static ConsumerWatch unwatched() {
+        return new ConsumerWatch() {
+            @Override
+            public void polled(int records) {
+            }
+
+            @Override
+            public void owned(PartitionLedger partition) {
+            }
+
+            @Override
+            public void released(PartitionLedger partition) {
+            }
+
+            @Override
+            public void routeFailed(PartitionLedger partition) {
+            }
+
+            @Override
+            public void stuck(TopicPartition partition, String why) {
+            }
+
+            @Override
+            public void movedOn(TopicPartition partition) {
+            }
+        };
+    }
+
     /** The ledger of a partition just assigned to a consumer, with nothing committed yet. */
     public static PartitionLedger assigned(String topic, int partition) {
         return assigned(topic, partition, null);

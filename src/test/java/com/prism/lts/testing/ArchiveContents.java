@@ -1,5 +1,6 @@
 package com.prism.lts.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +22,12 @@ public record ArchiveContents(Map<String, ArchiveFile> files) {
         return new ArchiveContents(files);
     }
 
-    /** One archived record with where the archive says it came from. */
-    public record Archived(String key, ArchiveKey archiveKey, int partition, long offset, long timestamp,
-            GenericRecord event) {
+    /**
+     * One archived record with where the archive says it came from: {@code topicId} is the topic incarnation its file
+     * names ({@code prism.topic.id}), null for a file that names none.
+     */
+    public record Archived(String key, ArchiveKey archiveKey, String topicId, int partition, long offset,
+            long timestamp, GenericRecord event) {
     }
 
     public List<Archived> records() {
@@ -33,13 +37,15 @@ public record ArchiveContents(Map<String, ArchiveFile> files) {
                     + key));
             long[] offsets = Provenance.decode(file.meta().get(Provenance.OFFSETS));
             long[] timestamps = Provenance.decode(file.meta().get(Provenance.TIMESTAMPS));
+            byte[] topicId = file.meta().get(Provenance.TOPIC_ID);
             if (offsets.length != file.records().size() || timestamps.length != offsets.length) {
                 throw new AssertionError(key + " names " + offsets.length + " offsets for " + file.records().size()
                         + " records");
             }
             for (int i = 0; i < offsets.length; i++) {
-                records.add(new Archived(key, archiveKey, archiveKey.partition(), offsets[i], timestamps[i],
-                        file.records().get(i)));
+                records.add(new Archived(key, archiveKey, topicId == null ? null
+                        : new String(topicId, StandardCharsets.UTF_8), archiveKey.partition(), offsets[i],
+                        timestamps[i], file.records().get(i)));
             }
         });
         return records;

@@ -80,6 +80,25 @@ public abstract class KafkaBroker implements AutoCloseable {
                         && !partition.leader().isEmpty()));
     }
 
+    /** Deletes a topic and returns once the broker no longer lists it. */
+    public void deleteTopic(String topic) {
+        try {
+            admin.deleteTopics(List.of(topic)).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not delete topic " + topic, e);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !topics().contains(topic));
+    }
+
+    /** The id of {@code topic}, {@code Uuid.toString()}: another one for a topic deleted and created again. */
+    public String topicId(String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not describe topic " + topic, e);
+        }
+    }
+
     public KafkaProducer<byte[], byte[]> producer() {
         return producer(Map.of());
     }
@@ -116,15 +135,6 @@ public abstract class KafkaBroker implements AutoCloseable {
             return committed;
         } catch (Exception e) {
             throw new IllegalStateException("could not read the offsets of group " + group, e);
-        }
-    }
-
-    /** The id Kafka gave {@code topic} (this incarnation of it), as {@code Uuid.toString()} writes it. */
-    public String topicId(String topic) {
-        try {
-            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not describe " + topic, e);
         }
     }
 

@@ -22,8 +22,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class PacedStream implements AutoCloseable {
 
-    /** One event to send: its id, its value, and whether it is a record that can never be archived. */
-    public record Event(String id, byte[] value, boolean bad) {
+    /**
+     * One event to send: its id, its value, whether it is a record that can never be archived, and the timestamp its
+     * producer gives it (null: the time it is sent).
+     */
+    public record Event(String id, byte[] value, boolean bad, Long timestamp) {
+
+        public Event(String id, byte[] value, boolean bad) {
+            this(id, value, bad, null);
+        }
     }
 
     private final List<Produced> produced = Collections.synchronizedList(new ArrayList<>());
@@ -45,7 +52,7 @@ public final class PacedStream implements AutoCloseable {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
                     Event event = events.apply(i);
-                    producer.send(new ProducerRecord<>(topic, i % partitions, null, event.value()),
+                    producer.send(new ProducerRecord<>(topic, i % partitions, event.timestamp(), null, event.value()),
                             (metadata, e) -> {
                                 if (e != null) {
                                     failure.compareAndSet(null, e);

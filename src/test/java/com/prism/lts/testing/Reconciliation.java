@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.prism.lts.deadletter.DeadLetters;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -22,16 +23,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 public record Reconciliation(int produced, int archived, int deadLettered, List<Produced> lost,
         Map<Produced, Integer> archivedTwice, Map<Produced, Integer> deadLetteredTwice, List<String> misplaced) {
 
+    /** The events are told apart by their {@code event_id}. */
     public static Reconciliation of(List<Produced> produced, ArchiveContents archive,
             List<ConsumerRecord<byte[], byte[]>> deadLetters) {
+        return of(produced, archive.records(), deadLetters, event -> event.get("event_id").toString());
+    }
+
+    /**
+     * {@code archive}: the archived records to compare (those of one topic incarnation, say); {@code identity}: what
+     * tells the events apart, as {@link Produced#id()} names them.
+     */
+    public static Reconciliation of(List<Produced> produced, List<ArchiveContents.Archived> archive,
+            List<ConsumerRecord<byte[], byte[]>> deadLetters, Function<GenericRecord, String> identity) {
         Map<String, Produced> byPlace = produced.stream().collect(Collectors.toMap(Reconciliation::place,
                 Function.identity()));
         Map<Produced, Integer> archived = new HashMap<>();
         Map<Produced, Integer> deadLettered = new HashMap<>();
         List<String> misplaced = new ArrayList<>();
-        for (ArchiveContents.Archived record : archive.records()) {
+        for (ArchiveContents.Archived record : archive) {
             Produced sent = byPlace.get(record.partition() + "/" + record.offset());
-            String id = record.event().get("event_id").toString();
+            String id = identity.apply(record.event());
             if (sent == null || !sent.id().equals(id)) {
                 misplaced.add(record.key() + " holds " + id + " as partition " + record.partition() + " offset "
                         + record.offset());
@@ -53,6 +64,20 @@ public record Reconciliation(int produced, int archived, int deadLettered, List<
         return new Reconciliation(produced.size(), archived.values().stream().mapToInt(Integer::intValue).sum(),
                 deadLettered.values().stream().mapToInt(Integer::intValue).sum(), lost, twice(archived),
                 twice(deadLettered), misplaced);
+    }
+
+    /** Both together: the records of two topic incarnations, each reconciled with its own files. */
+    public Reconciliation plus(Reconciliation other) {
+        List<Produced> allLost = new ArrayList<>(lost);
+        allLost.addAll(other.lost);
+        Map<Produced, Integer> allTwice = new HashMap<>(archivedTwice);
+        other.archivedTwice.forEach((p, n) -> allTwice.merge(p, n, Integer::sum));
+        Map<Produced, Integer> allDeadLetteredTwice = new HashMap<>(deadLetteredTwice);
+        other.deadLetteredTwice.forEach((p, n) -> allDeadLetteredTwice.merge(p, n, Integer::sum));
+        List<String> allMisplaced = new ArrayList<>(misplaced);
+        allMisplaced.addAll(other.misplaced);
+        return new Reconciliation(produced + other.produced, archived + other.archived,
+                deadLettered + other.deadLettered, allLost, allTwice, allDeadLetteredTwice, allMisplaced);
     }
 
     private static String place(Produced produced) {
