@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -52,7 +53,7 @@ final class ConsumerLedgers {
     private final CommitMetadata metadata;
     private final OpenBatches batches;
     private final ConsumerWatch watch;
-    private final int settingsHash;
+    private final ToIntFunction<String> settingsHash;
     private final long commitIntervalNanos;
     private final Backoff retry;
     private final LongSupplier nanoTime;
@@ -66,8 +67,10 @@ final class ConsumerLedgers {
     private long nextCommitWarningNanos;
     private int commitFailuresNotLogged;
 
-    ConsumerLedgers(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch, int settingsHash,
-            long commitIntervalNanos, Backoff retry, LongSupplier nanoTime, IntSupplier epochs) {
+    /** @param settingsHash what decides how the records of a topic are filed, each topic's own */
+    ConsumerLedgers(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch,
+            ToIntFunction<String> settingsHash, long commitIntervalNanos, Backoff retry, LongSupplier nanoTime,
+            IntSupplier epochs) {
         this.metadata = metadata;
         this.batches = batches;
         this.watch = watch;
@@ -327,6 +330,7 @@ final class ConsumerLedgers {
 
     private long start(TopicPartition partition, OffsetAndMetadata committed, Uuid topicId,
             PartitionLedger.Rewind rewind) throws InterruptedException {
+        int settingsHash = this.settingsHash.applyAsInt(partition.topic());
         CommitState state = metadata.read(partition, committed, settingsHash, topicId);
         long offset = committed == null ? -1 : committed.offset();
         long readFrom = offset;
