@@ -176,10 +176,14 @@ final class ConsumerLedgers {
         commitInFlightSince = -1;
         Map<TopicPartition, OffsetAndMetadata> offsets = commit.offsets();
         if (failure == null) {
-            offsets.forEach((partition, offset) -> {
-                commit.snapshots().get(partition).ledger().committed(commit.snapshots().get(partition));
-                replaced(partition, CommitMetadata.objectOf(offset.metadata()).orElse(null));
-            });
+            int inS3 = 0;
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : offsets.entrySet()) {
+                commit.snapshots().get(offset.getKey()).ledger().committed(commit.snapshots().get(offset.getKey()));
+                String object = CommitMetadata.objectOf(offset.getValue().metadata()).orElse(null);
+                replaced(offset.getKey(), object);
+                inS3 += object == null ? 0 : 1;
+            }
+            watch.committed(offsets.size(), inS3);
             LOG.debug("Committed {}", offsets);
             return;
         }

@@ -12,4 +12,11 @@ public interface ConsumerWatch {
 
     /** The archive route failed for records of {@code partition}: it is read again. */
     void routeFailed(PartitionLedger partition);
+
+    /**
+     * A commit succeeded: {@code states} partitions' offsets with their states, {@code inS3} of them in an object of
+     * their own (too large for the commit's metadata), which cost a PUT and later a DELETE each.
+     */
+    default void committed(int states, int inS3) {
+    }
 }
