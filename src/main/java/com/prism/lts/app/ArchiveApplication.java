@@ -1,10 +1,16 @@
 package com.prism.lts.app;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
 
 import com.prism.lts.config.EnvironmentVariables;
 import com.prism.lts.config.SettingDefaults;
+import com.prism.lts.config.TopicSettings;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -41,9 +47,12 @@ public final class ArchiveApplication {
     /** As {@link #create(Map)}, with {@code environment} in place of this process's environment variables. */
     public static Main create(Map<String, String> overrides, Map<String, String> environment) {
         EnvironmentVariables.Translation fromEnvironment = EnvironmentVariables.settings(environment,
-                SettingDefaults.builtIn().stringPropertyNames());
+                knownSettings(overrides, environment));
         fromEnvironment.ignored().forEach(variable -> LOG.warn("Environment variable {} names no setting of Prism LTS"
                 + " or Camel; it is ignored (docs/configuration.md)", variable));
+        fromEnvironment.ambiguous().forEach((variable, settings) -> LOG.warn("Environment variable {} could be any of"
+                + " {} (topics whose names differ only in '.', '-' and '_'); it is ignored: set the one meant in"
+                + " config/application.properties", variable, String.join(", ", settings)));
         OverridingSettings overriding = new OverridingSettings(System.getProperties(), fromEnvironment.settings());
 
         Main main = new Main();
@@ -66,6 +75,22 @@ public final class ArchiveApplication {
             main.setOverrideProperties(properties);
         }
         return main;
+    }
+
+    /**
+     * The settings environment variables may name: those of {@code application.properties}, and the settings of each
+     * topic {@code prism.topics} lists, wherever it is set (a pattern names no topic before it runs).
+     */
+    private static Set<String> knownSettings(Map<String, String> overrides, Map<String, String> environment) {
+        Set<String> known = new HashSet<>(SettingDefaults.builtIn().stringPropertyNames());
+        SettingDefaults settings = new SettingDefaults(environment);
+        Function<String, Optional<String>> value = name -> Optional.ofNullable(overrides.get(name))
+                .or(() -> settings.value(name));
+        if (!value.apply("prism.topics.is-pattern").map(Boolean::parseBoolean).orElse(false)) {
+            value.apply("prism.topics").ifPresent(topics -> Arrays.stream(topics.split(",")).map(String::trim)
+                    .forEach(topic -> known.addAll(TopicSettings.names(topic))));
+        }
+        return known;
     }
 
     /**

@@ -5,8 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 
 import com.prism.lts.batch.DayBatchRepository;
@@ -23,6 +21,7 @@ import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.InvalidSettingsException;
 import com.prism.lts.day.ChooseDay;
 import com.prism.lts.day.MetricDate;
+import com.prism.lts.day.MetricDates;
 import com.prism.lts.deadletter.DeadLetters;
 import com.prism.lts.decode.ConfluentAvroDecoder;
 import com.prism.lts.decode.DecodeEvent;
@@ -81,14 +80,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class ArchiveBeans implements CamelConfiguration {
 
-    static final String DECODER_CONFIG_PREFIX = "prism.decoder.config.";
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveBeans.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         SettingsInForce.log(properties);
-        ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty);
+        ArchiveSettings settings = ArchiveSettings.from(properties::resolveProperty,
+                properties.loadProperties(name -> name.startsWith("prism.")).stringPropertyNames());
         ManagementPort.requireFree(properties::resolveProperty);
         Registry registry = context.getRegistry();
         // every Kafka client of the routes (the archive's consumers, the dead-letter producer) and the reachability
@@ -99,9 +98,10 @@ public final class ArchiveBeans implements CamelConfiguration {
         Stuck stuck = new Stuck();
         registry.bind("stuck", stuck);
         ArchiveMetrics metrics = new ArchiveMetrics(meterRegistry(registry), stuck);
-        MetricDate metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
-        DayBatches dayBatches = new DayBatches(settings.flushSize(), settings.quietMs(), settings.maxAgeMs(),
-                settings.maxOpenBatches(), settings.maxBufferedBytes());
+        MetricDates metricDates = new MetricDates(topic -> new MetricDate(settings.topic(topic).metricDateField(),
+                settings.topic(topic).metricDateZone()));
+        DayBatches dayBatches = new DayBatches(topic -> settings.topic(topic).flushSize(), settings.quietMs(),
+                settings.maxAgeMs(), settings.maxOpenBatches(), settings.maxBufferedBytes());
         metrics.watch(dayBatches);
         metrics.watchReadiness(context);
         S3Client s3 = S3Clients.create(settings);
@@ -117,8 +117,10 @@ public final class ArchiveBeans implements CamelConfiguration {
         ArchivingConsumerFactory consumers = new ArchivingConsumerFactory(
                 new CommitMetadata(new S3StateObjects(s3, settings.bucket(), settings.retry(),
                         storage.inStandardClass()::applyTo), settings.prefix(), settings.groupId()),
-                dayBatches, metrics, settings.decisionHash(), settings.maxWaitingUploads(),
+                dayBatches, metrics, settings::decisionHash, settings::subscription, settings.maxWaitingUploads(),
                 settings.commitIntervalMs(), settings.retry());
+        settings.topicPattern().ifPresent(pattern -> LOG.info("Archiving every topic whose name matches {}, new ones"
+                + " as they appear, but dead-letter topics ({})", pattern, settings.deadLetterTopic("{topic}")));
         AvroBatchWriter writer = new AvroBatchWriter(settings.codec());
 
         registry.bind("archiveSettings", settings);
@@ -126,8 +128,8 @@ public final class ArchiveBeans implements CamelConfiguration {
         registry.bind("archivingConsumers", consumers);
         registry.bind("polledRecords", new PolledRecords());
         registry.bind("pollFailures", new PollFailures(metrics));
-        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDate, context), settings.retry()));
-        registry.bind("chooseDay", new ChooseDay(metricDate));
+        registry.bind("decodeEvent", new DecodeEvent(decoder(settings, metricDates, context), settings.retry()));
+        registry.bind("chooseDay", new ChooseDay(metricDates));
         registry.bind("skipArchived", new SkipArchived(metrics::restoredCopies));
         registry.bind("deadLetters", new DeadLetters(settings::deadLetterTopic, metrics, stuck));
         registry.bind("dayBatches", dayBatches);
@@ -184,11 +186,11 @@ public final class ArchiveBeans implements CamelConfiguration {
         return created;
     }
 
-    private static EventDecoder decoder(ArchiveSettings settings, MetricDate metricDate, CamelContext context) {
+    private static EventDecoder decoder(ArchiveSettings settings, MetricDates metricDates, CamelContext context) {
         if (ArchiveSettings.CONFLUENT_DECODER.equals(settings.decoder())) {
             SchemaSource schemas = settings.registryUrl().<SchemaSource>map(url -> registry(url, settings))
                     .orElseGet(() -> new DirectorySchemaSource(settings.schemaDirectory().orElseThrow()));
-            return new ConfluentAvroDecoder(schemas, metricDate);
+            return new ConfluentAvroDecoder(schemas, metricDates);
         }
         Deserializer<?> deserializer;
         try {
@@ -199,10 +201,7 @@ public final class ArchiveBeans implements CamelConfiguration {
                     + " of a Kafka Deserializer with a public no-argument constructor, but is '" + settings.decoder()
                     + "': " + e));
         }
-        Properties config = context.getPropertiesComponent().loadProperties(k -> k.startsWith(DECODER_CONFIG_PREFIX));
-        Map<String, Object> configs = new HashMap<>();
-        config.forEach((k, v) -> configs.put(k.toString().substring(DECODER_CONFIG_PREFIX.length()), v));
-        deserializer.configure(configs, false);
+        deserializer.configure(new HashMap<>(settings.decoderConfig()), false);
         return new KafkaDeserializerDecoder(deserializer);
     }
 

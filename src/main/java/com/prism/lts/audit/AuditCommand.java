@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -95,6 +96,9 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (topics == null) {
+            throw new ParameterException(spec.commandLine(), SettingDefaults.TOPIC_NEEDED);
+        }
         PrintWriter out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         List<Map<String, Object>> results = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 import com.prism.lts.commit.OpenBatches;
 import com.prism.lts.commit.PartitionLedger;
@@ -44,7 +45,7 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     /** A batch cut again where a previous owner cut it is completed by its last record, not by time. */
     private static final long UNTIL_ITS_END = TimeUnit.DAYS.toMillis(365);
 
-    private final int flushSize;
+    private final ToIntFunction<String> flushSize;
     private final long quietMs;
     private final long maxAgeMs;
     private final int maxOpenBatches;
@@ -57,7 +58,9 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     private int mostOpen;
     private long mostOpenBytes;
 
-    public DayBatches(int flushSize, long quietMs, long maxAgeMs, int maxOpenBatches, long maxBufferedBytes) {
+    /** @param flushSize the records a file of a topic holds at most */
+    public DayBatches(ToIntFunction<String> flushSize, long quietMs, long maxAgeMs, int maxOpenBatches,
+            long maxBufferedBytes) {
         this.flushSize = flushSize;
         this.quietMs = quietMs;
         this.maxAgeMs = maxAgeMs;
@@ -71,22 +74,27 @@ public final class DayBatches implements AggregationStrategy, OpenBatches {
     }
 
     /**
-     * How many more records the open batch {@code key} takes; the flush size when none is open. A batch gathering a
-     * previous owner's file again takes every record of that file, however many: it must end where that file ends.
+     * How many more records the open batch {@code key} of {@code topic} takes; the topic's flush size when none is
+     * open. A batch gathering a previous owner's file again takes every record of that file, however many: it must
+     * end where that file ends.
      */
-    public synchronized int roomIn(String key) {
+    public synchronized int roomIn(String topic, String key) {
         if (ArchiveRecord.isCutAgain(key)) {
             return Integer.MAX_VALUE;
         }
+        int size = flushSize.applyAsInt(topic);
         ArchiveBatch batch = open.get(key);
-        return batch == null || batch.size() >= flushSize ? flushSize : flushSize - batch.size();
+        return batch == null || batch.size() >= size ? size : size - batch.size();
     }
 
-    /** The aggregator's completion predicate: a batch is finished at the flush size (not one that ends at a cut). */
+    /**
+     * The aggregator's completion predicate: a batch is finished at its topic's flush size (not one that ends at a
+     * cut).
+     */
     public Predicate full() {
         return batchExchange -> {
             ArchiveBatch batch = batchExchange.getMessage().getBody(ArchiveBatch.class);
-            return batch.previousCut() == null && batch.size() >= flushSize;
+            return batch.previousCut() == null && batch.size() >= flushSize.applyAsInt(batch.topic());
         };
     }
 

@@ -77,7 +77,7 @@ public final class DaySlices extends ExpressionAdapter {
                 key = group.getKey();
                 left = group.getValue();
             }
-            int size = Math.min(left.size(), batches.roomIn(key));
+            int size = Math.min(left.size(), batches.roomIn(left.get(0).topic(), key));
             DaySlice slice = new DaySlice(key, left.subList(0, size));
             left = left.subList(size, left.size());
             return message(poll, slice);

@@ -304,14 +304,15 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         delegate.subscribe(topics, new Rebalancing(listener));
     }
 
+    /** The topics of {@code pattern}, but no dead-letter topic of theirs. */
     @Override
     public void subscribe(Pattern pattern) {
-        delegate.subscribe(pattern, new Rebalancing(null));
+        delegate.subscribe(shared.subscription(pattern), new Rebalancing(null));
     }
 
     @Override
     public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
-        delegate.subscribe(pattern, new Rebalancing(listener));
+        delegate.subscribe(shared.subscription(pattern), new Rebalancing(listener));
     }
 
     @Override

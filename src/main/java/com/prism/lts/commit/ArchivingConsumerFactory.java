@@ -7,6 +7,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 import com.prism.lts.config.Backoff;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
@@ -23,7 +26,8 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
     private final CommitMetadata metadata;
     private final OpenBatches batches;
     private final ConsumerWatch watch;
-    private final int settingsHash;
+    private final ToIntFunction<String> settingsHash;
+    private final UnaryOperator<Pattern> subscription;
     private final int maxWaitingUploads;
     private final long commitIntervalNanos;
     private final Backoff retry;
@@ -33,16 +37,21 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
     private final Map<Properties, String> instanceIds = new IdentityHashMap<>();
 
     /**
-     * @param settingsHash what decides how records are filed ({@code ArchiveSettings#decisionHash()}): a committed
-     *                     state from a replica with another one is not followed
+     * @param settingsHash what decides how the records of a topic are filed
+     *                     ({@code ArchiveSettings#decisionHash(String)}): a committed state from a replica with
+     *                     another one is not followed
+     * @param subscription the topics a pattern subscribes to, given the pattern of the route's endpoint
+     *                     ({@code ArchiveSettings#subscription}: never a dead-letter topic)
      * @param retry        how long a partition whose route failed waits before it is read again
      */
     public ArchivingConsumerFactory(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch,
-            int settingsHash, int maxWaitingUploads, long commitIntervalMs, Backoff retry) {
+            ToIntFunction<String> settingsHash, UnaryOperator<Pattern> subscription, int maxWaitingUploads,
+            long commitIntervalMs, Backoff retry) {
         this.metadata = metadata;
         this.batches = batches;
         this.watch = watch;
         this.settingsHash = settingsHash;
+        this.subscription = subscription;
         this.maxWaitingUploads = maxWaitingUploads;
         this.commitIntervalNanos = commitIntervalMs * 1_000_000;
         this.retry = retry;
@@ -106,8 +115,12 @@ public final class ArchivingConsumerFactory extends DefaultKafkaClientFactory {
         return watch;
     }
 
-    int settingsHash() {
+    ToIntFunction<String> settingsHash() {
         return settingsHash;
+    }
+
+    Pattern subscription(Pattern pattern) {
+        return subscription.apply(pattern);
     }
 
     int maxWaitingUploads() {

@@ -129,7 +129,7 @@ public final class CommitMetadata {
         }
         if (state.settingsHash() != settingsHash) {
             LOG.warn("{} was committed at {} by a replica that files records differently (another"
-                    + " prism.metric-date.*, prism.flush.size or prism.decoder): records above it are archived again"
+                    + " prism.metric-date.*, prism.flush.size, prism.topic.<topic>.* or prism.decoder): records above it are archived again"
                     + " as this replica files them, and some may then be archived twice; none is lost",
                     partition, committed.offset());
             return CommitState.empty(settingsHash, state.topicId());

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -57,7 +58,7 @@ final class ConsumerLedgers {
     private final CommitMetadata metadata;
     private final OpenBatches batches;
     private final ConsumerWatch watch;
-    private final int settingsHash;
+    private final ToIntFunction<String> settingsHash;
     private final long commitIntervalNanos;
     private final Backoff retry;
     private final LongSupplier nanoTime;
@@ -72,8 +73,10 @@ final class ConsumerLedgers {
     private long nextCommitWarningNanos;
     private int commitFailuresNotLogged;
 
-    ConsumerLedgers(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch, int settingsHash,
-            long commitIntervalNanos, Backoff retry, LongSupplier nanoTime, IntSupplier epochs) {
+    /** @param settingsHash what decides how the records of a topic are filed, each topic's own */
+    ConsumerLedgers(CommitMetadata metadata, OpenBatches batches, ConsumerWatch watch,
+            ToIntFunction<String> settingsHash, long commitIntervalNanos, Backoff retry, LongSupplier nanoTime,
+            IntSupplier epochs) {
         this.metadata = metadata;
         this.batches = batches;
         this.watch = watch;
@@ -180,10 +183,14 @@ final class ConsumerLedgers {
         commitInFlightSince = -1;
         Map<TopicPartition, OffsetAndMetadata> offsets = commit.offsets();
         if (failure == null) {
-            offsets.forEach((partition, offset) -> {
-                commit.snapshots().get(partition).ledger().committed(commit.snapshots().get(partition));
-                replaced(partition, CommitMetadata.objectOf(offset.metadata()).orElse(null));
-            });
+            int inS3 = 0;
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : offsets.entrySet()) {
+                commit.snapshots().get(offset.getKey()).ledger().committed(commit.snapshots().get(offset.getKey()));
+                String object = CommitMetadata.objectOf(offset.getValue().metadata()).orElse(null);
+                replaced(offset.getKey(), object);
+                inS3 += object == null ? 0 : 1;
+            }
+            watch.committed(offsets.size(), inS3);
             LOG.debug("Committed {}", offsets);
             return;
         }
@@ -340,6 +347,7 @@ final class ConsumerLedgers {
 
     private long start(TopicPartition partition, OffsetAndMetadata committed, Uuid topicId,
             PartitionLedger.Rewind rewind) throws InterruptedException {
+        int settingsHash = this.settingsHash.applyAsInt(partition.topic());
         CommitState state = metadata.read(partition, committed, settingsHash, topicId);
         metadata.sweep(partition, committed);
         long offset = committed == null ? -1 : committed.offset();

@@ -20,4 +20,11 @@ public interface ConsumerWatch {
 
     /** {@code partition} moved past what held it, or is no longer this replica's. */
     void movedOn(TopicPartition partition);
+
+    /**
+     * A commit succeeded: {@code states} partitions' offsets with their states, {@code inS3} of them in an object of
+     * their own (too large for the commit's metadata), which cost a PUT and later a DELETE each.
+     */
+    default void committed(int states, int inS3) {
+    }
 }

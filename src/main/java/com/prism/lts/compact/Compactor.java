@@ -160,7 +160,7 @@ public final class Compactor implements AutoCloseable {
     public Report run() {
         List<DayOutcome> days = new ArrayList<>();
         int orphans = 0;
-        for (String topic : settings.topics()) {
+        for (String topic : context.retrying().call("list the topics", this::topics)) {
             for (LocalDate day : context.retrying().call("list the days of " + topic, () -> closedDays(topic))) {
                 String folder = ArchiveKey.dayFolder(settings.prefix(), topic, day);
                 new DayCompaction(context, topic, day, () -> objects(folder)).run().ifPresent(outcome -> {
@@ -181,6 +181,17 @@ public final class Compactor implements AutoCloseable {
         return new Report(days, orphans);
     }
 
+    /** The topics listed, or those of the archive whose names the pattern matches (but dead-letter topics). */
+    private List<String> topics() {
+        if (settings.topicPattern().isEmpty()) {
+            return settings.topics();
+        }
+        Pattern archived = settings.subscription(settings.topicPattern().get());
+        String root = settings.prefix().isEmpty() ? "" : settings.prefix() + "/";
+        return folders(root).stream().map(folder -> folder.substring(root.length(), folder.length() - 1))
+                .filter(topic -> archived.matcher(topic).matches()).toList();
+    }
+
     /** The days of {@code topic} that have ended long enough ago and are this worker's, oldest first. */
     private List<LocalDate> closedDays(String topic) {
         String folder = ArchiveKey.dayFolder(settings.prefix(), topic, LocalDate.of(2000, 1, 1))
@@ -196,7 +207,8 @@ public final class Compactor implements AutoCloseable {
                     }
                     LocalDate day = LocalDate.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                             Integer.parseInt(m.group(3)));
-                    long end = day.plusDays(1).atStartOfDay(settings.metricDateZone()).toInstant().toEpochMilli();
+                    long end = day.plusDays(1).atStartOfDay(settings.topic(topic).metricDateZone()).toInstant()
+                            .toEpochMilli();
                     if (end + settings.compaction().closedAfterMs() <= now && isMine(topic, day)) {
                         days.add(day);
                     }

@@ -6,15 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.zip.CRC32;
 
 /**
@@ -26,6 +33,7 @@ import java.util.zip.CRC32;
  */
 public record ArchiveSettings(
         List<String> topics,
+        Optional<Pattern> topicPattern,
         String bootstrapServers,
         String groupId,
         Optional<String> groupInstanceId,
@@ -33,12 +41,14 @@ public record ArchiveSettings(
         int maxPollRecords,
         KafkaSecurity kafkaSecurity,
         String decoder,
+        SortedMap<String, String> decoderConfig,
         Optional<URI> registryUrl,
         RegistryAccess registryAccess,
         Optional<Path> schemaDirectory,
         String metricDateField,
         ZoneId metricDateZone,
         int flushSize,
+        Map<String, TopicSettings> topicSettings,
         long quietMs,
         long maxAgeMs,
         int maxOpenBatches,
@@ -85,11 +95,32 @@ public record ArchiveSettings(
             "INTELLIGENT_TIERING", "GLACIER_IR");
     public static final Set<String> SERVER_SIDE_ENCRYPTIONS = Set.of("AES256", "aws:kms", "aws:kms:dsse");
 
+    public static final String DECODER_CONFIG_PREFIX = "prism.decoder.config.";
+    private static final Pattern SECRET_OPTION = Pattern.compile(".*(password|secret|token|credential|jaas|user\\.info).*",
+            Pattern.CASE_INSENSITIVE);
+    /** What a Kafka endpoint URI would cut a topic pattern at. */
+    private static final Pattern CUT_IN_A_URI = Pattern.compile(".*[?#%&].*");
+
     /** Reads and checks every setting; {@code lookup} answers a property name with its value, if it has one. */
     public static ArchiveSettings from(Function<String, Optional<String>> lookup) {
+        return from(lookup, List.of());
+    }
+
+    /**
+     * As {@link #from(Function)}; {@code names} are the names of the settings that have a value, among which the
+     * settings of topics ({@code prism.topic.*}) and the options of a decoder ({@code prism.decoder.config.*}) are
+     * found.
+     */
+    public static ArchiveSettings from(Function<String, Optional<String>> lookup, Collection<String> names) {
         Reader r = new Reader(lookup);
+        boolean pattern = r.bool("prism.topics.is-pattern");
+        String metricDateField = r.required("prism.metric-date.field");
+        ZoneId metricDateZone = r.zone("prism.metric-date.zone");
+        int flushSize = r.positiveInt("prism.flush.size");
+        List<String> topics = pattern ? List.of() : r.list("prism.topics");
         ArchiveSettings settings = new ArchiveSettings(
-                r.list("prism.topics"),
+                topics,
+                pattern ? Optional.of(r.pattern("prism.topics")) : Optional.empty(),
                 r.required("prism.kafka.bootstrap-servers"),
                 r.required("prism.kafka.group-id"),
                 r.optional("prism.kafka.group-instance-id"),
@@ -97,12 +128,14 @@ public record ArchiveSettings(
                 r.positiveInt("prism.kafka.max-poll-records"),
                 KafkaSecurity.read(r),
                 r.required("prism.decoder"),
+                decoderConfig(r, names),
                 r.optional("prism.schema-registry.url").map(v -> r.uri("prism.schema-registry.url", v)),
                 RegistryAccess.read(r),
                 r.optional("prism.schema-directory").map(Path::of),
-                r.required("prism.metric-date.field"),
-                r.zone("prism.metric-date.zone"),
-                r.positiveInt("prism.flush.size"),
+                metricDateField,
+                metricDateZone,
+                flushSize,
+                topicSettings(r, names, topics, new TopicSettings(metricDateField, metricDateZone, flushSize)),
                 r.positiveLong("prism.flush.quiet-ms"),
                 r.positiveLong("prism.flush.max-age-ms"),
                 r.positiveInt("prism.flush.max-open-batches"),
@@ -136,6 +169,28 @@ public record ArchiveSettings(
         return settings;
     }
 
+    /** The options of a decoder, by name without the prefix, in the order of their names. */
+    private static SortedMap<String, String> decoderConfig(Reader r, Collection<String> names) {
+        SortedMap<String, String> config = new TreeMap<>();
+        names.stream().filter(name -> name.startsWith(DECODER_CONFIG_PREFIX)).forEach(name ->
+                config.put(name.substring(DECODER_CONFIG_PREFIX.length()), r.optional(name).orElse("")));
+        return Collections.unmodifiableSortedMap(config);
+    }
+
+    /** The settings of every topic that has some of its own: those listed, and those named by a setting. */
+    private static Map<String, TopicSettings> topicSettings(Reader r, Collection<String> names, List<String> listed,
+            TopicSettings defaults) {
+        Set<String> topics = new TreeSet<>(listed);
+        names.stream().filter(name -> name.startsWith(TopicSettings.PREFIX)).forEach(name -> TopicSettings
+                .topicOf(name).ifPresentOrElse(topics::add, () -> r.problem(name, "is not a setting of a topic:"
+                        + " prism.topic.<topic>. is followed by " + String.join(", ", TopicSettings.SETTINGS
+                        .subList(0, TopicSettings.SETTINGS.size() - 1)) + " or " + TopicSettings.SETTINGS
+                        .get(TopicSettings.SETTINGS.size() - 1))));
+        Map<String, TopicSettings> settings = new TreeMap<>();
+        topics.forEach(topic -> settings.put(topic, TopicSettings.read(r, topic, defaults)));
+        return Collections.unmodifiableMap(settings);
+    }
+
     private void crossCheck(Reader r) {
         if (CONFLUENT_DECODER.equals(decoder) && registryUrl.isEmpty() && schemaDirectory.isEmpty()) {
             r.problem("prism.schema-registry.url", "or prism.schema-directory must be set: the confluent decoder"
@@ -165,18 +220,69 @@ public record ArchiveSettings(
         if (topics.stream().map(this::deadLetterTopic).anyMatch(topics::contains)) {
             r.problem("prism.dead-letter.topic", "must not name a topic that is archived");
         }
+        topicSettings.keySet().stream().filter(topic -> !topics.contains(topic)).forEach(topic -> {
+            String name = TopicSettings.names(topic).stream().filter(setting -> r.optional(setting).isPresent())
+                    .findFirst().orElse(TopicSettings.PREFIX + topic);
+            if (topicPattern.isEmpty()) {
+                r.problem(name, "names topic " + topic + ", which prism.topics does not list");
+            } else if (!topicPattern.get().matcher(topic).matches()) {
+                r.problem(name, "names topic " + topic + ", which the pattern of prism.topics does not match");
+            } else if (!subscription(topicPattern.get()).matcher(topic).matches()) {
+                r.problem(name, "names topic " + topic + ", a dead-letter topic, which is never archived");
+            }
+        });
+    }
+
+    /** How the records of {@code topic} are filed: its own settings, or the global ones. */
+    public TopicSettings topic(String topic) {
+        TopicSettings own = topicSettings.get(topic);
+        return own != null ? own : new TopicSettings(metricDateField, metricDateZone, flushSize);
     }
 
     /**
-     * A fingerprint of the settings that decide which file a record goes to. A partition's state is committed with
+     * The topics {@code pattern} matches, but the dead-letter topics of any of them: the archive never reads back its
+     * own dead letters (with {@code {topic}.dlq}, {@code ac-.*} also matches {@code ac-user-event.dlq}).
+     */
+    public Pattern subscription(Pattern pattern) {
+        String[] around = deadLetterTopic.split(Pattern.quote("{topic}"), -1);
+        StringBuilder deadLetterTopics = new StringBuilder(Pattern.quote(around[0]));
+        for (int i = 1; i < around.length; i++) {
+            deadLetterTopics.append("(?:").append(pattern.pattern()).append(')').append(Pattern.quote(around[i]));
+        }
+        return Pattern.compile("(?!" + deadLetterTopics + "\\z)(?:" + pattern.pattern() + ")", pattern.flags());
+    }
+
+    /**
+     * A fingerprint of the settings that decide which file a record of {@code topic} goes to: its metric-date field
+     * and zone (aliases of one zone alike), its flush size, the decoder and a custom decoder's options (but those
+     * that name credentials, which say who the decoder is, not how it reads). A partition's state is committed with
      * it, and a replica with another fingerprint (a rolling change of the zone, say) does not follow cuts it would
      * not have made (exactly once then needs every replica to run with the same settings; nothing is lost either way).
      */
-    public int decisionHash() {
+    public int decisionHash(String topic) {
+        TopicSettings filing = topic(topic);
+        StringBuilder rules = new StringBuilder(String.join("\n", Integer.toString(FILING_RULES_VERSION),
+                filing.metricDateField(), zoneName(filing.metricDateZone()), Integer.toString(filing.flushSize()),
+                decoder));
+        if (!CONFLUENT_DECODER.equals(decoder)) {
+            decoderConfig.forEach((name, value) -> {
+                if (!SECRET_OPTION.matcher(name).matches()) {
+                    rules.append('\n').append(name).append('=').append(value);
+                }
+            });
+        }
         CRC32 crc = new CRC32();
-        crc.update(String.join("\n", Integer.toString(FILING_RULES_VERSION), metricDateField,
-                metricDateZone.getId(), Integer.toString(flushSize), decoder).getBytes(StandardCharsets.UTF_8));
+        crc.update(rules.toString().getBytes(StandardCharsets.UTF_8));
         return (int) crc.getValue();
+    }
+
+    /**
+     * One name for every alias of a zone ({@code UTC}, {@code Etc/UTC}, {@code Z}, {@code GMT}...), and for UTC the
+     * name fingerprints had before: an upgrade follows the states committed before it.
+     */
+    private static String zoneName(ZoneId zone) {
+        ZoneId normalized = zone.normalized();
+        return normalized.equals(ZoneOffset.UTC) ? "UTC" : normalized.getId();
     }
 
     /** How transient faults are retried. */
@@ -238,7 +344,11 @@ public record ArchiveSettings(
         }
 
         int positiveInt(String name) {
-            long value = positiveLong(name);
+            return positiveInt(name, required(name));
+        }
+
+        int positiveInt(String name, String text) {
+            long value = positiveLong(name, text);
             if (value > Integer.MAX_VALUE) {
                 problem(name, "must be at most " + Integer.MAX_VALUE + ", but is " + value);
                 return 1;
@@ -247,7 +357,10 @@ public record ArchiveSettings(
         }
 
         long positiveLong(String name) {
-            String value = required(name);
+            return positiveLong(name, required(name));
+        }
+
+        private long positiveLong(String name, String value) {
             try {
                 long parsed = Long.parseLong(value);
                 if (parsed < 1) {
@@ -311,12 +424,32 @@ public record ArchiveSettings(
         }
 
         ZoneId zone(String name) {
-            String value = required(name);
+            return zone(name, required(name));
+        }
+
+        ZoneId zone(String name, String value) {
             try {
                 return ZoneId.of(value);
             } catch (DateTimeException e) {
                 problem(name, "is not a time zone such as UTC or Europe/Paris: '" + value + "'");
                 return ZoneId.of("UTC");
+            }
+        }
+
+        /** A regular expression that can travel in a Camel endpoint URI. */
+        Pattern pattern(String name) {
+            String value = required(name);
+            if (CUT_IN_A_URI.matcher(value).matches()) {
+                problem(name, "may not hold ?, #, % or & as a pattern (the archive route's Kafka endpoint URI would"
+                        + " cut it there), but is '" + value + "': write x{0,1} for x?");
+                return Pattern.compile(Pattern.quote(value));
+            }
+            try {
+                return Pattern.compile(value);
+            } catch (PatternSyntaxException e) {
+                problem(name, "is not a regular expression: " + e.getDescription() + " near index " + e.getIndex()
+                        + " of '" + value + "'");
+                return Pattern.compile(Pattern.quote(value));
             }
         }
 

@@ -1,12 +1,13 @@
 package com.prism.lts.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -20,7 +21,9 @@ import org.apache.camel.util.StringHelper;
  * <p>
  * An environment variable cannot tell a dot from a dash, so the way back needs to know the names:
  * <ul>
- * <li>a setting of {@code application.properties} is found by its environment name;</li>
+ * <li>a setting of {@code application.properties}, or of a topic {@code prism.topics} lists
+ * ({@code prism.topic.<topic>.flush.size}...), is found by its environment name; one that two topics' settings share
+ * (topics whose names differ only in {@code .}, {@code -} and {@code _}) names neither;</li>
  * <li>{@code PRISM_DECODER_CONFIG_X_Y} is the decoder's {@code prism.decoder.config.x.y} (Kafka's names use dots);</li>
  * <li>{@code CAMEL_COMPONENT_<COMPONENT>_<OPTION>} (and {@code DATAFORMAT}, {@code LANGUAGE}) is the option of a
  * component named in Camel's catalog, so {@code CAMEL_COMPONENT_KAFKA_SESSION_TIMEOUT_MS} is
@@ -47,21 +50,25 @@ public final class EnvironmentVariables {
 
     /**
      * The settings that the {@code PRISM_*} and {@code CAMEL_*} variables of {@code environment} give;
-     * {@code known} are the settings of {@code application.properties}.
+     * {@code known} are the settings of {@code application.properties} and of the topics listed.
      */
     public static Translation settings(Map<String, String> environment, Set<String> known) {
-        Map<String, String> byName = known.stream().collect(Collectors.toMap(EnvironmentVariables::name,
-                Function.identity(), (a, b) -> a));
+        Map<String, List<String>> byName = known.stream().sorted().collect(Collectors.groupingBy(
+                EnvironmentVariables::name));
         Properties settings = new Properties();
         Set<String> ignored = new TreeSet<>();
+        Map<String, List<String>> ambiguous = new TreeMap<>();
         Map<String, String> camelExtensions = new HashMap<>();
         environment.forEach((variable, value) -> {
             String upper = variable.toUpperCase(Locale.ROOT);
             if (!upper.startsWith("PRISM_") && !upper.startsWith("CAMEL_")) {
                 return;
             }
-            if (byName.containsKey(upper)) {
-                settings.setProperty(byName.get(upper), value);
+            List<String> named = byName.get(upper);
+            if (named != null && named.size() > 1) {
+                ambiguous.put(variable, named);
+            } else if (named != null) {
+                settings.setProperty(named.get(0), value);
             } else if (SERVICE_LINK.matcher(upper).matches()) {
                 return;
             } else if (upper.startsWith("PRISM_DECODER_CONFIG_")) {
@@ -81,14 +88,17 @@ public final class EnvironmentVariables {
         camel.addDataFormatEnvVariables(camelExtensions, settings, false);
         camel.addLanguageEnvVariables(camelExtensions, settings, false);
         ignored.addAll(camelExtensions.keySet());
-        return new Translation(settings, ignored);
+        return new Translation(settings, ignored, ambiguous);
     }
 
     private static String lower(String variable, String prefix) {
         return variable.substring(prefix.length()).toLowerCase(Locale.ROOT);
     }
 
-    /** What the variables set, and the {@code PRISM_*} and {@code CAMEL_*} variables that name no setting. */
-    public record Translation(Properties settings, Set<String> ignored) {
+    /**
+     * What the variables set, the {@code PRISM_*} and {@code CAMEL_*} variables that name no setting, and those that
+     * name several, with the settings each could be.
+     */
+    public record Translation(Properties settings, Set<String> ignored, Map<String, List<String>> ambiguous) {
     }
 }

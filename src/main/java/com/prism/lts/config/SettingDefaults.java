@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Function;
@@ -26,17 +27,31 @@ public final class SettingDefaults implements IDefaultValueProvider {
     private final Function<String, Optional<String>> lookup;
 
     public SettingDefaults() {
-        this(fromEnvironment());
+        this(System.getenv());
+    }
+
+    /** The values the archiver will see with {@code environment} for its environment variables. */
+    public SettingDefaults(Map<String, String> environment) {
+        this(fromEnvironment(environment));
     }
 
     SettingDefaults(Function<String, Optional<String>> lookup) {
         this.lookup = lookup;
     }
 
+    /** What a tool says when it needs a topic that {@code prism.topics} cannot give. */
+    public static final String TOPIC_NEEDED = "--topic is needed: prism.topics is a pattern (prism.topics.is-pattern),"
+            + " which names no topic";
+
+    /** A tool's option's default: the setting it names, but no topic from a pattern ({@link #TOPIC_NEEDED}). */
     @Override
     public String defaultValue(ArgSpec arg) {
         String setting = arg.descriptionKey();
-        return setting == null || setting.isEmpty() ? null : value(setting).orElse(null);
+        if (setting == null || setting.isEmpty() || setting.equals("prism.topics")
+                && value("prism.topics.is-pattern").map(Boolean::parseBoolean).orElse(false)) {
+            return null;
+        }
+        return value(setting).orElse(null);
     }
 
     /** The value the archiver will see for {@code setting}, if it has one. */
@@ -53,12 +68,12 @@ public final class SettingDefaults implements IDefaultValueProvider {
         }
     }
 
-    private static Function<String, Optional<String>> fromEnvironment() {
+    private static Function<String, Optional<String>> fromEnvironment(Map<String, String> environment) {
         Path file = Path.of("config", "application.properties");
         try {
             Properties builtIn = builtIn();
             Properties local = load(Files.isRegularFile(file) ? Files.newInputStream(file) : null);
-            return setting -> firstSet(System.getenv(EnvironmentVariables.name(setting)), System.getProperty(setting),
+            return setting -> firstSet(environment.get(EnvironmentVariables.name(setting)), System.getProperty(setting),
                     local.getProperty(setting), builtIn.getProperty(setting));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,18 +13,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The route's "choose the day" step: reads the metric date of each event of a poll and turns its record into an
- * {@link ArchiveRecord} of that day. The day goes into the {@code PrismDay} header of each slice of a day batch
+ * The route's "choose the day" step: reads the metric date of each event of a poll, by the rules of its topic, and
+ * turns its record into an {@link ArchiveRecord} of that day. The day goes into the {@code PrismDay} header of each slice of a day batch
  * ({@code DaySlices}).
  */
 public final class ChooseDay implements Processor {
 
     public static final String DAY_HEADER = "PrismDay";
 
-    private final MetricDate metricDate;
+    private final MetricDates metricDates;
 
-    public ChooseDay(MetricDate metricDate) {
-        this.metricDate = metricDate;
+    public ChooseDay(MetricDates metricDates) {
+        this.metricDates = metricDates;
     }
 
     @Override
@@ -38,14 +38,14 @@ public final class ChooseDay implements Processor {
 
     private void choose(Exchange exchange) {
         DecodedEvent event = exchange.getProperty(DecodeEvent.EVENT, DecodedEvent.class);
+        PolledRecord polled = PolledRecord.of(exchange);
         LocalDate day;
         try {
-            day = metricDate.dayOf(event.fields());
+            day = metricDates.of(polled.topic()).dayOf(event.fields());
         } catch (RecordRejectedException rejection) {
             DeadLetters.reject(exchange, rejection);
             return;
         }
-        PolledRecord polled = PolledRecord.of(exchange);
         exchange.removeProperty(DecodeEvent.EVENT);
         exchange.getMessage().setBody(new ArchiveRecord(polled.record(), day, event, polled.ledger(), null));
     }

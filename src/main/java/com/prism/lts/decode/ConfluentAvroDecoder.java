@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.prism.lts.day.MetricDate;
+import com.prism.lts.day.MetricDates;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.deadletter.RejectReason;
 import org.apache.avro.Schema;
@@ -19,8 +19,8 @@ import org.apache.avro.io.DecoderFactory;
  * The Confluent wire format: magic byte 0, the writer schema's id as a 4-byte big-endian int, then the Avro binary
  * encoding of the event.
  * <p>
- * The event is read with a projection that keeps only the fields leading to its metric date: every byte is still
- * checked, but only those fields are built. The bytes themselves are what gets archived.
+ * The event is read with a projection that keeps only the fields leading to its metric date (its topic's field):
+ * every byte is still checked, but only those fields are built. The bytes themselves are what gets archived.
  */
 public final class ConfluentAvroDecoder implements EventDecoder {
 
@@ -28,15 +28,17 @@ public final class ConfluentAvroDecoder implements EventDecoder {
     static final int HEADER_LENGTH = 5;
 
     private final SchemaSource schemas;
-    private final MetricDate metricDate;
-    private final Map<Integer, Reader> readers = new ConcurrentHashMap<>();
+    private final MetricDates metricDates;
+    private final Map<Integer, Schema> writers = new ConcurrentHashMap<>();
+    /** Per topic (each reads the fields of its own metric date), per schema id. */
+    private final Map<String, Map<Integer, Reader>> readers = new ConcurrentHashMap<>();
 
     private record Reader(String id, Schema writer, GenericDatumReader<Object> projection) {
     }
 
-    public ConfluentAvroDecoder(SchemaSource schemas, MetricDate metricDate) {
+    public ConfluentAvroDecoder(SchemaSource schemas, MetricDates metricDates) {
         this.schemas = schemas;
-        this.metricDate = metricDate;
+        this.metricDates = metricDates;
     }
 
     @Override
@@ -50,7 +52,7 @@ public final class ConfluentAvroDecoder implements EventDecoder {
                     : "the value starts with byte " + value[0] + ", not the Confluent magic byte 0");
         }
         int id = ByteBuffer.wrap(value, 1, 4).getInt();
-        Reader reader = reader(id);
+        Reader reader = reader(topic, id);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH,
                 null);
         Object fields;
@@ -75,13 +77,21 @@ public final class ConfluentAvroDecoder implements EventDecoder {
                 value.length - HEADER_LENGTH);
     }
 
-    private Reader reader(int id) throws RecordRejectedException, IOException {
-        Reader reader = readers.get(id);
+    private Reader reader(String topic, int id) throws RecordRejectedException, IOException {
+        Map<Integer, Reader> ofTopic = readers.get(topic);
+        if (ofTopic == null) {
+            ofTopic = readers.computeIfAbsent(topic, t -> new ConcurrentHashMap<>());
+        }
+        Reader reader = ofTopic.get(id);
         if (reader == null) {
-            Schema writer = schemas.schema(id);
+            Schema writer = writers.get(id);
+            if (writer == null) {
+                writer = schemas.schema(id);
+                writers.putIfAbsent(id, writer);
+            }
             reader = new Reader(Integer.toString(id), writer,
-                    new GenericDatumReader<>(writer, metricDate.projection(writer)));
-            readers.putIfAbsent(id, reader);
+                    new GenericDatumReader<>(writer, metricDates.of(topic).projection(writer)));
+            ofTopic.putIfAbsent(id, reader);
         }
         return reader;
     }

@@ -55,6 +55,9 @@ public final class CatCommand implements Callable<Integer> {
         if (files.isEmpty() == (day == null)) {
             throw new ParameterException(spec.commandLine(), "Give either FILEs or --day");
         }
+        if (day != null && topic == null) {
+            throw new ParameterException(spec.commandLine(), SettingDefaults.TOPIC_NEEDED);
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (S3Client client = s3.client()) {
             if (day != null) {

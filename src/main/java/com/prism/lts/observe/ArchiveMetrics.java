@@ -38,6 +38,9 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
     private final Counter routeFailures;
     private final Counter restoredCopies;
     private final Stuck stuck;
+    private final Counter commits;
+    private final Counter statesInline;
+    private final Counter statesInS3;
     private final Timer uploadLatency;
     private final Map<RejectReason, Counter> deadLettered = new EnumMap<>(RejectReason.class);
     private final Map<TopicPartition, Owned> owned = new ConcurrentHashMap<>();
@@ -64,6 +67,10 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
         restoredCopies = Counter.builder("prism.records.restored.copies")
                 .description("Records restore produced back into their own topic and partition: already archived,"
                         + " not archived again").register(registry);
+        commits = Counter.builder("prism.commits")
+                .description("Commits of offsets Kafka acknowledged").register(registry);
+        statesInline = commitStates("inline");
+        statesInS3 = commitStates("s3");
         uploadLatency = Timer.builder("prism.upload.latency")
                 .description("From a file being written to it being stored in S3, retries included")
                 .register(registry);
@@ -71,6 +78,12 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
             deadLettered.put(reason, Counter.builder("prism.records.dead.lettered").tag("reason", reason.code())
                     .description("Records sent to the dead-letter topic").register(registry));
         }
+    }
+
+    private Counter commitStates(String where) {
+        return Counter.builder("prism.commit.states").tag("where", where)
+                .description("Partitions' states committed with their offsets: inline, in the commit's metadata, or"
+                        + " in an S3 object of their own (a PUT, and a DELETE once replaced)").register(registry);
     }
 
     /** Gauges of the batches in flight. */
@@ -122,6 +135,13 @@ public final class ArchiveMetrics implements DeadLetters.RejectionCounter, Consu
     @Override
     public void movedOn(TopicPartition partition) {
         stuck.clear(partition.toString());
+    }
+
+    @Override
+    public void committed(int states, int inS3) {
+        commits.increment();
+        statesInline.increment(states - inS3);
+        statesInS3.increment(inS3);
     }
 
     @Override

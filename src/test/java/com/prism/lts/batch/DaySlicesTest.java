@@ -37,7 +37,8 @@ class DaySlicesTest {
 
     private final CamelContext camel = new DefaultCamelContext();
     private final PartitionLedger ledger = TestLedgers.assigned("ac-user-event", 0);
-    private final DayBatches batches = new DayBatches(FLUSH_SIZE, 30_000, 3_600_000, 1000, Long.MAX_VALUE);
+    private final DayBatches batches = new DayBatches(topic -> topic.equals("ac-orders") ? 100 : FLUSH_SIZE, 30_000,
+            3_600_000, 1000, Long.MAX_VALUE);
     private final DaySlices slices = new DaySlices(batches);
     private final List<Exchange> openBatches = new ArrayList<>();
     private long nextOffset;
@@ -61,6 +62,15 @@ class DaySlicesTest {
         Exchange poll = poll(days(JAN_4, 600));
 
         assertThat(aggregateAll(poll)).containsExactly(250, 250, 100);
+    }
+
+    @Test
+    void a_topic_with_a_flush_size_of_its_own_is_sliced_at_it() {
+        Exchange poll = poll("ac-orders", TestLedgers.assigned("ac-orders", 0), days(JAN_4, 250));
+
+        assertThat(aggregateAll(poll)).containsExactly(100, 100, 50);
+        assertThat(openBatches).extracting(batch -> batch.getMessage().getBody(ArchiveBatch.class).size())
+                .containsExactly(100, 100, 50);
     }
 
     @Test
@@ -150,14 +160,18 @@ class DaySlicesTest {
         return poll(List.of(days));
     }
 
-    /** A poll of one record per day given, in offset order, each as chooseDay leaves it. */
     private Exchange poll(List<LocalDate> days) {
+        return poll("ac-user-event", ledger, days);
+    }
+
+    /** A poll of one record of {@code topic} per day given, in offset order, each as chooseDay leaves it. */
+    private Exchange poll(String topic, PartitionLedger ledger, List<LocalDate> days) {
         DemoEvents demo = new DemoEvents(JAN_4, 1, 1);
         List<Exchange> records = new ArrayList<>();
         for (LocalDate day : days) {
             long offset = nextOffset++;
             Exchange record = new DefaultExchange(camel);
-            record.getMessage().setBody(new ArchiveRecord(Events.polled("ac-user-event", 0, offset, 0), day,
+            record.getMessage().setBody(new ArchiveRecord(Events.polled(topic, 0, offset, 0), day,
                     Events.decoded(Events.DEMO_SCHEMA_ID, demo.event(offset)), ledger, null));
             records.add(record);
         }

@@ -233,7 +233,7 @@ public final class Benchmark {
             settings.put("camel.server.host", "127.0.0.1");
             settings.put("camel.server.port", Integer.toString(reportPort));
             settings.put("camel.main.routes-include-pattern", "file:routes/*.yaml,file:routes/*.java,file:"
-                    + reportRoute());
+                    + reportRoute(directory));
             PackagedApplication application = packaged();
             return measure(runs, PRISM, round, scenario, data, bucket, settings, heap,
                     jvmOptions -> ArchiveProcess.startPackaged(application, jvmOptions, settings,
@@ -290,7 +290,11 @@ public final class Benchmark {
         return directory.resolve(slug(run) + "-" + data.topic() + roundSuffix(round) + "." + extension);
     }
 
-    private Path reportRoute() {
+    /**
+     * A route added beside the shipped ones, written under {@code directory}, that answers over HTTP on
+     * {@code camel.server.port} what {@link PrismReport} reads.
+     */
+    static Path reportRoute(Path directory) {
         Path route = directory.resolve("routes").resolve("bench-report.yaml");
         try {
             Files.createDirectories(route.getParent());
@@ -316,7 +320,7 @@ public final class Benchmark {
     }
 
     /** What Prism LTS tells through the benchmark's {@code bench-report} route. */
-    private static final class PrismInsight implements Insight {
+    static final class PrismInsight implements Insight {
         private final HttpClient http = HttpClient.newHttpClient();
         private final URI report;
 
@@ -354,7 +358,7 @@ public final class Benchmark {
             }
         }
 
-        private String ask() throws IOException, InterruptedException {
+        String ask() throws IOException, InterruptedException {
             return http.send(HttpRequest.newBuilder(report).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         }
@@ -426,7 +430,7 @@ public final class Benchmark {
         return run.toLowerCase().replaceAll("[^a-z0-9]+", "-");
     }
 
-    private static void deleteRecursively(Path directory) {
+    static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }

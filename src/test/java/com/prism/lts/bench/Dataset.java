@@ -6,10 +6,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
 
 import com.prism.lts.demo.DemoEvents;
 import com.prism.lts.testing.Events;
 import com.prism.lts.testing.KafkaBroker;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +25,12 @@ record Dataset(String topic, long records, long valueBytes, Map<Integer, Long> e
      */
     static Dataset preload(KafkaBroker kafka, String topic, int partitions, long records, DemoEvents events,
             PrintStream out) {
+        return preload(kafka, topic, partitions, records, events::event, out);
+    }
+
+    /** As above, the {@code i}-th record being {@code events.apply(i)}. */
+    static Dataset preload(KafkaBroker kafka, String topic, int partitions, long records,
+            LongFunction<GenericRecord> events, PrintStream out) {
         kafka.createTopic(topic, partitions);
         AtomicLongArray ends = new AtomicLongArray(partitions);
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -32,7 +40,7 @@ record Dataset(String topic, long records, long valueBytes, Map<Integer, Long> e
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.LINGER_MS_CONFIG, 20))) {
             for (long i = 0; i < records && failure.get() == null; i++) {
-                byte[] value = Events.wire(Events.DEMO_SCHEMA_ID, events.event(i));
+                byte[] value = Events.wire(Events.DEMO_SCHEMA_ID, events.apply(i));
                 bytes.addAndGet(value.length);
                 producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, value), (sent, e) -> {
                     if (e != null) {

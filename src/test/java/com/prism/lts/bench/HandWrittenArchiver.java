@@ -21,6 +21,7 @@ import com.prism.lts.commit.TestLedgers;
 import com.prism.lts.config.ArchiveSettings;
 import com.prism.lts.config.Backoff;
 import com.prism.lts.day.MetricDate;
+import com.prism.lts.day.MetricDates;
 import com.prism.lts.decode.ConfluentAvroDecoder;
 import com.prism.lts.decode.DecodedEvent;
 import com.prism.lts.decode.DirectorySchemaSource;
@@ -98,7 +99,7 @@ public final class HandWrittenArchiver {
         this.consumer = new KafkaConsumer<>(BaselineSettings.consumer(settings));
         this.metricDate = new MetricDate(settings.metricDateField(), settings.metricDateZone());
         this.decoder = new ConfluentAvroDecoder(new DirectorySchemaSource(settings.schemaDirectory().orElseThrow()),
-                metricDate);
+                MetricDates.same(metricDate));
         this.writer = new AvroBatchWriter(settings.codec());
         this.s3 = S3Clients.create(settings);
         this.uploads = Executors.newFixedThreadPool(settings.uploadConcurrency());

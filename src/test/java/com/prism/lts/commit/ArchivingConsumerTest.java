@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+import java.util.regex.Pattern;
 
 import com.prism.lts.config.Backoff;
 import com.prism.lts.testing.EmbeddedKafka;
@@ -90,6 +92,66 @@ class ArchivingConsumerTest {
             partition.uploaded(7, second);
         }
         assertThat(kafka.committed(group, topic)).as("committed on close").containsEntry(0, 10L);
+    }
+
+    @Test
+    void a_change_to_how_one_topic_is_filed_leaves_the_committed_states_of_the_other_topics_followed()
+            throws Exception {
+        String kept = "kept-settings";
+        String changed = "changed-settings";
+        String group = group();
+        send(kept, 2);
+        send(changed, 2);
+        StreamKey jan5 = new StreamKey(LocalDate.of(2018, 1, 5), "1");
+        try (ArchivingConsumer first = (ArchivingConsumer) factory(new Batches(), topic -> SETTINGS)
+                .getConsumer(properties(group))) {
+            first.subscribe(List.of(kept, changed));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                first.poll(Duration.ofMillis(100));
+                return first.ledgers().size() == 2
+                        && first.ledgers().stream().allMatch(ledger -> ledger.lag().next() == 2);
+            });
+            for (PartitionLedger partition : first.ledgers()) {
+                partition.opened(0, null);
+                partition.opened(1, null);
+                partition.released(0, 1);
+                PartitionLedger.Cut cut = partition.finished(jan5, 1, 1, null, false);
+                awaitCommit(first, cut);
+                partition.uploaded(1, cut);
+            }
+        }
+
+        try (ArchivingConsumer next = (ArchivingConsumer) factory(new Batches(),
+                topic -> topic.equals(changed) ? SETTINGS + 1 : SETTINGS).getConsumer(properties(group))) {
+            next.subscribe(List.of(kept, changed));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                next.poll(Duration.ofMillis(100));
+                return next.ledgers().size() == 2;
+            });
+            assertThat(next.ledgers()).allSatisfy(partition -> assertThat(partition.filing(1, jan5).kind())
+                    .as(partition.partition().topic())
+                    .isEqualTo(partition.partition().topic().equals(kept)
+                            ? PartitionLedger.Filing.Kind.ARCHIVED_BEFORE : PartitionLedger.Filing.Kind.FREE));
+        }
+    }
+
+    @Test
+    void a_consumer_subscribed_to_a_pattern_reads_the_topics_its_factory_lets_the_pattern_reach() {
+        send("pattern-orders", 2);
+        send("pattern-orders.dlq", 3);
+        try (ArchivingConsumer consumer = (ArchivingConsumer) new ArchivingConsumerFactory(metadata, new Batches(),
+                TestLedgers.unwatched(), topic -> SETTINGS, pattern -> Pattern.compile("(?!.*\\.dlq\\z)(?:" + pattern.pattern() + ")"),
+                4, 10, new Backoff(10, 100)).getConsumer(properties(group()))) {
+            consumer.subscribe(Pattern.compile("pattern-orders.*"));
+            List<String> read = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> read.add(record.topic()));
+                return read.size() >= 2;
+            });
+
+            assertThat(consumer.assignment()).extracting(TopicPartition::topic).containsOnly("pattern-orders");
+            assertThat(read).containsOnly("pattern-orders");
+        }
     }
 
     @Test
@@ -319,9 +381,14 @@ class ArchivingConsumerTest {
     }
 
     private static ArchivingConsumerFactory factory(Batches batches) {
-        return new ArchivingConsumerFactory(metadata, batches, TestLedgers.unwatched(), SETTINGS, 4, 10,
+        return factory(batches, topic -> SETTINGS);
+    }
+
+    private static ArchivingConsumerFactory factory(Batches batches, ToIntFunction<String> settingsHash) {
+        return new ArchivingConsumerFactory(metadata, batches, TestLedgers.unwatched(), settingsHash, pattern -> pattern, 4, 10,
                 new Backoff(10, 100));
     }
+
 
     private static Properties properties(String group) {
         Properties properties = new Properties();

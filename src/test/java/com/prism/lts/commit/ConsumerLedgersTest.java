@@ -34,7 +34,7 @@ class ConsumerLedgersTest {
     private final List<String> told = new ArrayList<>();
     private final AtomicInteger epochs = new AtomicInteger();
     private final ConsumerLedgers ledgers = new ConsumerLedgers(new CommitMetadata(new NoObjects(), "topics", "g"),
-            new NoBatches(), new Told(), 1, 1_000_000_000L, new Backoff(100, 1_000), nanos::get,
+            new NoBatches(), new Told(), topic -> 1, 1_000_000_000L, new Backoff(100, 1_000), nanos::get,
             epochs::incrementAndGet);
 
     @Test

@@ -86,8 +86,8 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
 
     void start() {
         state = State.RUNNING;
-        ledgers = new ConsumerLedgers(world.commitMetadata(), this, this, world.settingsHash, world.commitIntervalNanos,
-                world.retry, world::nanoTime, world::nextEpoch);
+        ledgers = new ConsumerLedgers(world.commitMetadata(), this, this, topic -> world.settingsHash,
+                world.commitIntervalNanos, world.retry, world::nanoTime, world::nextEpoch);
         positions.clear();
         open.clear();
         uploads.clear();

@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
 
@@ -115,12 +120,150 @@ class ArchiveSettingsTest {
 
     @Test
     void replicas_that_file_records_alike_share_a_fingerprint_and_another_zone_changes_it() {
-        int shipped = settings(Map.of()).decisionHash();
+        int shipped = settings(Map.of()).decisionHash("ac-user-event");
 
-        assertThat(settings(Map.of("prism.upload.concurrency", "2")).decisionHash()).isEqualTo(shipped);
-        assertThat(settings(Map.of("prism.metric-date.zone", "Europe/Paris")).decisionHash()).isNotEqualTo(shipped);
-        assertThat(settings(Map.of("prism.flush.size", "100")).decisionHash()).isNotEqualTo(shipped);
-        assertThat(settings(Map.of("prism.metric-date.field", "day")).decisionHash()).isNotEqualTo(shipped);
+        assertThat(settings(Map.of("prism.upload.concurrency", "2")).decisionHash("ac-user-event")).isEqualTo(shipped);
+        assertThat(settings(Map.of("prism.metric-date.zone", "Europe/Paris")).decisionHash("ac-user-event"))
+                .isNotEqualTo(shipped);
+        assertThat(settings(Map.of("prism.flush.size", "100")).decisionHash("ac-user-event")).isNotEqualTo(shipped);
+        assertThat(settings(Map.of("prism.metric-date.field", "day")).decisionHash("ac-user-event"))
+                .isNotEqualTo(shipped);
+        assertThat(settings(Map.of("prism.decoder", "com.example.EventDeserializer")).decisionHash("ac-user-event"))
+                .isNotEqualTo(shipped);
+    }
+
+    @Test
+    void the_aliases_of_utc_give_one_fingerprint() {
+        int utc = settings(Map.of("prism.metric-date.zone", "UTC")).decisionHash("ac-user-event");
+
+        assertThat(List.of("Etc/UTC", "Z", "GMT", "UTC+00:00", "Etc/GMT")).allSatisfy(alias ->
+                assertThat(settings(Map.of("prism.metric-date.zone", alias)).decisionHash("ac-user-event"))
+                        .as(alias).isEqualTo(utc));
+        assertThat(settings(Map.of("prism.metric-date.zone", "Europe/London")).decisionHash("ac-user-event"))
+                .isNotEqualTo(utc);
+    }
+
+    @Test
+    void the_shipped_settings_keep_the_fingerprint_of_the_versions_before_so_an_upgrade_follows_committed_states() {
+        CRC32 before = new CRC32();
+        before.update("1\nmetric_date\nUTC\n250\nconfluent".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(settings(Map.of()).decisionHash("ac-user-event")).isEqualTo((int) before.getValue());
+    }
+
+    @Test
+    void a_custom_decoders_configuration_is_part_of_the_fingerprint_in_any_order_but_its_secrets() {
+        Map<String, String> decoder = Map.of("prism.decoder", "com.example.EventDeserializer",
+                "prism.decoder.config.specific.avro.reader", "false",
+                "prism.decoder.config.registry.url", "https://registry:8081",
+                "prism.decoder.config.basic.auth.password", "first");
+        int fingerprint = settings(decoder).decisionHash("ac-user-event");
+
+        assertThat(settings(with(decoder, "prism.decoder.config.specific.avro.reader", "true"))
+                .decisionHash("ac-user-event")).isNotEqualTo(fingerprint);
+        assertThat(settings(with(decoder, "prism.decoder.config.basic.auth.password", "rotated"))
+                .decisionHash("ac-user-event")).isEqualTo(fingerprint);
+        assertThat(settings(with(decoder, "prism.decoder.config.a.first.option", " x "))
+                .decisionHash("ac-user-event")).isNotEqualTo(fingerprint);
+        assertThat(settings(decoder).decoderConfig().keySet())
+                .containsExactly("basic.auth.password", "registry.url", "specific.avro.reader");
+    }
+
+    @Test
+    void the_same_decoder_configuration_given_in_another_order_gives_the_same_fingerprint() {
+        Properties one = shipped();
+        Properties other = shipped();
+        one.setProperty("prism.decoder", "com.example.EventDeserializer");
+        other.setProperty("prism.decoder", "com.example.EventDeserializer");
+        List<String> names = List.of("prism.decoder.config.b", "prism.decoder.config.a", "prism.decoder.config.c");
+        List<String> reversed = List.of("prism.decoder.config.c", "prism.decoder.config.a", "prism.decoder.config.b");
+        names.forEach(name -> one.setProperty(name, name));
+        reversed.forEach(name -> other.setProperty(name, name));
+
+        assertThat(read(one, names).decisionHash("ac-user-event"))
+                .isEqualTo(read(other, reversed).decisionHash("ac-user-event"));
+    }
+
+    @Test
+    void each_topic_may_have_its_own_metric_date_field_zone_and_flush_size_and_takes_the_global_ones_otherwise() {
+        ArchiveSettings settings = settings(Map.of("prism.topics", "ac-user-event, ac.orders_v2",
+                "prism.topic.ac.orders_v2.metric-date.field", "occurred_at",
+                "prism.topic.ac.orders_v2.metric-date.zone", "America/New_York",
+                "prism.topic.ac.orders_v2.flush.size", "100",
+                "prism.topic.ac-user-event.flush.size", "500"));
+
+        assertThat(settings.topic("ac.orders_v2"))
+                .isEqualTo(new TopicSettings("occurred_at", ZoneId.of("America/New_York"), 100));
+        assertThat(settings.topic("ac-user-event")).isEqualTo(new TopicSettings("metric_date", ZoneId.of("UTC"), 500));
+    }
+
+    @Test
+    void a_change_to_one_topics_zone_changes_that_topics_fingerprint_only() {
+        Map<String, String> two = Map.of("prism.topics", "ac-user-event,ac-orders");
+        ArchiveSettings before = settings(two);
+        ArchiveSettings after = settings(with(two, "prism.topic.ac-orders.metric-date.zone", "Asia/Tokyo"));
+
+        assertThat(after.decisionHash("ac-user-event")).isEqualTo(before.decisionHash("ac-user-event"));
+        assertThat(after.decisionHash("ac-orders")).isNotEqualTo(before.decisionHash("ac-orders"));
+    }
+
+    @Test
+    void a_per_topic_setting_that_does_not_exist_or_names_a_topic_not_archived_is_refused() {
+        assertThat(problems(Map.of("prism.topics", "ac-user-event",
+                "prism.topic.ac-user-event.flush.sise", "100",
+                "prism.topic.ac-orders.flush.size", "100",
+                "prism.topic.ac-user-event.metric-date.zone", "Mars/Olympus_Mons",
+                "prism.topic.ac-user-event.flush.size", "0"))).containsExactlyInAnyOrder(
+                "prism.topic.ac-user-event.flush.sise is not a setting of a topic: prism.topic.<topic>. is followed by"
+                        + " metric-date.field, metric-date.zone or flush.size",
+                "prism.topic.ac-orders.flush.size names topic ac-orders, which prism.topics does not list",
+                "prism.topic.ac-user-event.metric-date.zone is not a time zone such as UTC or Europe/Paris:"
+                        + " 'Mars/Olympus_Mons'",
+                "prism.topic.ac-user-event.flush.size must be 1 or more, but is 0");
+    }
+
+    @Test
+    void topics_given_as_a_pattern_are_the_topics_it_matches_but_their_dead_letter_topics() {
+        ArchiveSettings settings = settings(Map.of("prism.topics", "ac-.*", "prism.topics.is-pattern", "true"));
+
+        Pattern subscribed = settings.subscription(Pattern.compile("ac-.*"));
+
+        assertThat(settings.topicPattern()).map(Pattern::pattern).contains("ac-.*");
+        assertThat(List.of("ac-user-event", "ac-orders", "ac-user-event.dlq-archive", "ac-x.dlqs"))
+                .allMatch(topic -> subscribed.matcher(topic).matches());
+        assertThat(List.of("ac-user-event.dlq", "ac-x.dlq", "other", "ac-user-event.dlq.dlq"))
+                .noneMatch(topic -> subscribed.matcher(topic).matches());
+    }
+
+    @Test
+    void a_dead_letter_topic_without_the_topic_in_its_name_is_not_read_by_a_pattern_that_matches_it() {
+        ArchiveSettings settings = settings(Map.of("prism.topics", ".*-events", "prism.topics.is-pattern", "true",
+                "prism.dead-letter.topic", "rejected-events"));
+
+        Pattern subscribed = settings.subscription(Pattern.compile(".*-events"));
+
+        assertThat(subscribed.matcher("user-events").matches()).isTrue();
+        assertThat(subscribed.matcher("rejected-events").matches()).isFalse();
+    }
+
+    @Test
+    void a_pattern_that_is_no_regular_expression_or_that_a_camel_uri_would_cut_is_refused() {
+        assertThat(problems(Map.of("prism.topics", "ac-(user", "prism.topics.is-pattern", "true")))
+                .singleElement().asString().startsWith("prism.topics is not a regular expression: ");
+        assertThat(problems(Map.of("prism.topics", "ac-events?", "prism.topics.is-pattern", "true")))
+                .containsExactly("prism.topics may not hold ?, #, % or & as a pattern (the archive route's Kafka"
+                        + " endpoint URI would cut it there), but is 'ac-events?': write x{0,1} for x?");
+    }
+
+    @Test
+    void a_per_topic_setting_for_a_topic_the_pattern_does_not_match_is_refused() {
+        assertThat(problems(Map.of("prism.topics", "ac-.*", "prism.topics.is-pattern", "true",
+                "prism.topic.ac-orders.flush.size", "100",
+                "prism.topic.billing.flush.size", "100",
+                "prism.topic.ac-orders.dlq.flush.size", "100"))).containsExactlyInAnyOrder(
+                "prism.topic.billing.flush.size names topic billing, which the pattern of prism.topics does not match",
+                "prism.topic.ac-orders.dlq.flush.size names topic ac-orders.dlq, a dead-letter topic, which is never"
+                        + " archived");
     }
 
     @Test
@@ -174,7 +317,18 @@ class ArchiveSettingsTest {
     }
 
     private static ArchiveSettings read(Properties properties) {
-        return ArchiveSettings.from(name -> Optional.ofNullable(properties.getProperty(name)));
+        return read(properties, properties.stringPropertyNames());
+    }
+
+    /** The settings, the names of those that have a value listed in the order of {@code names}. */
+    private static ArchiveSettings read(Properties properties, Collection<String> names) {
+        return ArchiveSettings.from(name -> Optional.ofNullable(properties.getProperty(name)), names);
+    }
+
+    private static Map<String, String> with(Map<String, String> settings, String name, String value) {
+        Map<String, String> changed = new HashMap<>(settings);
+        changed.put(name, value);
+        return changed;
     }
 
     private static InvalidSettingsException invalid(Map<String, String> overrides) {

@@ -2,8 +2,11 @@ package com.prism.lts.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,43 @@ class EnvironmentVariablesTest {
                 "camel.component.aws2-s3.region", "eu-west-1",
                 "camel.main.shutdown-timeout", "45"));
         assertThat(translation.ignored()).isEmpty();
+    }
+
+    @Test
+    void a_variable_of_a_topics_setting_names_the_listed_topic_whose_name_gives_it() {
+        Set<String> known = new HashSet<>(KNOWN);
+        known.addAll(TopicSettings.names("ac.orders-v2"));
+        known.addAll(TopicSettings.names("ac-user-event"));
+
+        EnvironmentVariables.Translation translation = EnvironmentVariables.settings(Map.of(
+                "PRISM_TOPIC_AC_ORDERS_V2_FLUSH_SIZE", "100",
+                "PRISM_TOPIC_AC_USER_EVENT_METRIC_DATE_ZONE", "Europe/Paris",
+                "PRISM_TOPIC_AC_BILLING_FLUSH_SIZE", "10"), known);
+
+        assertThat(translation.settings()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "prism.topic.ac.orders-v2.flush.size", "100",
+                "prism.topic.ac-user-event.metric-date.zone", "Europe/Paris"));
+        assertThat(translation.ignored()).containsExactly("PRISM_TOPIC_AC_BILLING_FLUSH_SIZE");
+    }
+
+    @Test
+    void a_variable_that_could_be_the_setting_of_two_topics_names_neither() {
+        Set<String> known = new HashSet<>(TopicSettings.names("ac.orders"));
+        known.addAll(TopicSettings.names("ac-orders"));
+
+        EnvironmentVariables.Translation translation = EnvironmentVariables.settings(Map.of(
+                "PRISM_TOPIC_AC_ORDERS_FLUSH_SIZE", "100"), known);
+
+        assertThat(translation.settings()).isEmpty();
+        assertThat(translation.ambiguous()).containsExactly(Map.entry("PRISM_TOPIC_AC_ORDERS_FLUSH_SIZE",
+                List.of("prism.topic.ac-orders.flush.size", "prism.topic.ac.orders.flush.size")));
+    }
+
+    @Test
+    void no_two_shipped_settings_share_a_variable() {
+        SettingDefaults.builtIn().stringPropertyNames().stream().map(EnvironmentVariables::name)
+                .collect(Collectors.groupingBy(name -> name, Collectors.counting()))
+                .forEach((variable, settings) -> assertThat(settings).as(variable).isEqualTo(1));
     }
 
     @Test

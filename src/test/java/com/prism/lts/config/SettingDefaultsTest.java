@@ -17,6 +17,22 @@ class SettingDefaultsTest {
 
         @Option(names = "--count", defaultValue = "7")
         int count;
+
+        @Option(names = "--topic", descriptionKey = "prism.topics")
+        String topic;
+    }
+
+    @Test
+    void a_topic_option_takes_the_topic_listed_but_nothing_from_a_pattern() {
+        Tool listed = new Tool();
+        new CommandLine(listed).setDefaultValueProvider(new SettingDefaults(name -> Optional.ofNullable(Map.of(
+                "prism.topics", "ac-user-event", "prism.topics.is-pattern", "false").get(name)))).parseArgs();
+        Tool pattern = new Tool();
+        new CommandLine(pattern).setDefaultValueProvider(new SettingDefaults(name -> Optional.ofNullable(Map.of(
+                "prism.topics", "ac-.*", "prism.topics.is-pattern", "true").get(name)))).parseArgs();
+
+        assertThat(listed.topic).isEqualTo("ac-user-event");
+        assertThat(pattern.topic).isNull();
     }
 
     @Test

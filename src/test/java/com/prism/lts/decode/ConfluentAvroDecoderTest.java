@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.prism.lts.day.MetricDate;
+import com.prism.lts.day.MetricDates;
 import com.prism.lts.deadletter.RecordRejectedException;
 import com.prism.lts.deadletter.RejectReason;
 import com.prism.lts.demo.DemoEvents;
@@ -43,7 +44,7 @@ class ConfluentAvroDecoderTest {
     void publishSchemas() {
         Events.publishSchema(schemas, Events.DEMO_SCHEMA_ID, DemoEvents.SCHEMA);
         Events.publishSchema(schemas, STRING_SCHEMA_ID, Schema.create(Schema.Type.STRING));
-        decoder = new ConfluentAvroDecoder(new DirectorySchemaSource(schemas), metricDate);
+        decoder = new ConfluentAvroDecoder(new DirectorySchemaSource(schemas), MetricDates.same(metricDate));
     }
 
     @Test
@@ -151,19 +152,32 @@ class ConfluentAvroDecoderTest {
     @Test
     void the_schema_source_is_asked_once_per_schema_id() throws Exception {
         FlakySchemaSource source = new FlakySchemaSource(new DirectorySchemaSource(schemas), 0);
-        ConfluentAvroDecoder caching = new ConfluentAvroDecoder(source, metricDate);
+        ConfluentAvroDecoder caching = new ConfluentAvroDecoder(source, MetricDates.same(metricDate));
 
         for (int i = 0; i < 3; i++) {
             caching.decode(TOPIC, Events.wire(Events.DEMO_SCHEMA_ID, new DemoEvents(DAY, 1, 42).event(i)));
+            caching.decode("ac-orders", Events.wire(Events.DEMO_SCHEMA_ID, new DemoEvents(DAY, 1, 42).event(i)));
         }
 
         assertThat(source.lookups).hasValue(1);
     }
 
     @Test
+    void each_topic_reads_the_field_of_its_own_metric_date() throws Exception {
+        MetricDate occurredAt = new MetricDate("occurred_at", ZoneOffset.UTC);
+        ConfluentAvroDecoder twoTopics = new ConfluentAvroDecoder(new DirectorySchemaSource(schemas),
+                new MetricDates(topic -> topic.equals("ac-orders") ? occurredAt : metricDate));
+        byte[] wire = Events.wire(Events.DEMO_SCHEMA_ID, event);
+
+        assertThat(occurredAt.dayOf(twoTopics.decode("ac-orders", wire).fields())).isEqualTo(DAY);
+        assertThat(metricDate.dayOf(twoTopics.decode(TOPIC, wire).fields())).isEqualTo(DAY);
+        assertThat(twoTopics.decode(TOPIC, wire).fields().getSchema().getField("occurred_at")).isNull();
+    }
+
+    @Test
     void a_schema_source_that_cannot_be_reached_fails_transiently_and_is_asked_again_next_time() throws Exception {
         FlakySchemaSource source = new FlakySchemaSource(new DirectorySchemaSource(schemas), 1);
-        ConfluentAvroDecoder retrying = new ConfluentAvroDecoder(source, metricDate);
+        ConfluentAvroDecoder retrying = new ConfluentAvroDecoder(source, MetricDates.same(metricDate));
         byte[] wire = Events.wire(Events.DEMO_SCHEMA_ID, event);
 
         assertThatThrownBy(() -> retrying.decode(TOPIC, wire)).isInstanceOf(IOException.class);

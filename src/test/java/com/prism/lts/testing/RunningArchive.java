@@ -25,7 +25,12 @@ public final class RunningArchive implements AutoCloseable {
 
     /** Starts the archiver; returns once its routes run. */
     public static RunningArchive start(Map<String, String> settings) {
-        Main main = ArchiveApplication.create(new HashMap<>(settings));
+        return start(settings, System.getenv());
+    }
+
+    /** Starts the archiver with {@code environment} for its environment variables. */
+    public static RunningArchive start(Map<String, String> settings, Map<String, String> environment) {
+        Main main = ArchiveApplication.create(new HashMap<>(settings), environment);
         try {
             main.start();
         } catch (Exception e) {
