@@ -207,26 +207,35 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
 
     /**
      * Commits what is due for {@code partitions}. While consuming the commit is asynchronous, one at a time, and
-     * batches wait for it to be acknowledged; {@code last} (partitions going, the consumer closing) waits for it.
+     * batches wait for it to be acknowledged; {@code last} (partitions going, the consumer closing) waits for it, and
+     * for the ones after it while partitions did not fit in one, until one fails.
      */
     private void commit(Collection<TopicPartition> partitions, boolean last) {
-        ConsumerLedgers.Commit commit = ledgers.due(partitions, last);
-        if (commit == null) {
+        if (last) {
+            commitAndWait(partitions);
             return;
         }
-        if (!last) {
+        ConsumerLedgers.Commit commit = ledgers.due(partitions, false);
+        if (commit != null) {
             ledgers.sent(commit);
             delegate.commitAsync(commit.offsets(), (committed, failure) -> ledgers.answered(commit, failure));
-            return;
         }
-        try {
-            delegate.commitSync(commit.offsets(), COMMIT_TIMEOUT);
-            ledgers.answered(commit, null);
-        } catch (WakeupException | InterruptException e) {
-            ledgers.answered(commit, e);
-            throw e;
-        } catch (KafkaException e) {
-            ledgers.answered(commit, e);
+    }
+
+    private void commitAndWait(Collection<TopicPartition> partitions) {
+        ConsumerLedgers.Commit commit = ledgers.due(partitions, true);
+        for (int left = partitions.size(); commit != null && left > 0; left--) {
+            try {
+                delegate.commitSync(commit.offsets(), COMMIT_TIMEOUT);
+                ledgers.answered(commit, null);
+            } catch (WakeupException | InterruptException e) {
+                ledgers.answered(commit, e);
+                throw e;
+            } catch (KafkaException e) {
+                ledgers.answered(commit, e);
+                return;
+            }
+            commit = ledgers.due(partitions, true);
         }
     }
 

@@ -69,6 +69,16 @@ public final class ManyPartitions implements Callable<Integer> {
     private static final LocalDate FIRST_DAY = LocalDate.of(2018, 1, 1);
     private static final Duration PROGRESS = Duration.ofSeconds(10);
     private static final String REPORT_ROUTE_PORT = "camel.server.port";
+    /**
+     * What the partitions scenario's consumer fetches of one partition at a time: about 80 records, less than one
+     * pass through its days, so that each fetch round goes through every partition.
+     */
+    static final String INTERLEAVED_FETCH_BYTES = "16384";
+    /**
+     * The partitions scenario's quiet period: long enough that no stream is cut by time while the data is read (a
+     * stream's next record comes a fetch round later), so that every stream is open at once until the data ends.
+     */
+    static final String STREAMS_QUIET_MS = "120000";
 
     @Spec
     CommandSpec spec;
@@ -162,8 +172,12 @@ public final class ManyPartitions implements Callable<Integer> {
             if (runs.contains(PARTITIONS)) {
                 Dataset wide = Dataset.preload(kafka, "wide", partitions, (long) partitions * days * perStream,
                         i -> event(i, partitions, days), out);
-                outcomes.add(run.measure(PARTITIONS, List.of(wide), (long) partitions * days,
-                        Map.of("prism.topics", "wide")));
+                outcomes.add(run.measure(PARTITIONS, List.of(wide), (long) partitions * days, Map.of(
+                        "prism.topics", "wide",
+                        // every partition read a little at a time, round the partitions, so that all of its days
+                        // are open at once: as a live stream on all partitions, or a backlog larger than a fetch
+                        "camel.component.kafka.max-partition-fetch-bytes", INTERLEAVED_FETCH_BYTES,
+                        "prism.flush.quiet-ms", STREAMS_QUIET_MS)));
             }
             if (runs.contains(TOPICS)) {
                 List<Dataset> data = new ArrayList<>();
@@ -305,7 +319,7 @@ public final class ManyPartitions implements Callable<Integer> {
 
         /** The records the files hold, from their metadata. */
         private long archived(String bucket, List<S3Object> files) {
-            ExecutorService threads = Executors.newFixedThreadPool(8);
+            ExecutorService threads = Executors.newFixedThreadPool(16);
             try {
                 List<Future<Long>> counts = files.stream().map(file -> threads.submit(() -> Long.parseLong(
                         s3.metadata(bucket, file.key()).get(AvroBatchWriter.META_RECORD_COUNT)))).toList();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,8 +60,12 @@ class ConsumerLedgersTest {
     }
 
     private static List<ConsumerRecord<Object, Object>> records(long... offsets) {
-        return LongStream.of(offsets)
-                .mapToObj(offset -> new ConsumerRecord<Object, Object>(P0.topic(), P0.partition(), offset, null, null))
+        return records(P0, offsets);
+    }
+
+    private static List<ConsumerRecord<Object, Object>> records(TopicPartition partition, long... offsets) {
+        return LongStream.of(offsets).mapToObj(offset ->
+                new ConsumerRecord<Object, Object>(partition.topic(), partition.partition(), offset, null, null))
                 .toList();
     }
 
@@ -105,6 +110,50 @@ class ConsumerLedgersTest {
         assertThat(ledgers.restart(P0, committed, id)).isEqualTo(10);
         assertThat(ledgers.ledger(P0).filing(15, JAN_4)).as("in the file the state names")
                 .isEqualTo(PartitionLedger.Filing.ARCHIVED_BEFORE);
+    }
+
+    /**
+     * The group coordinator writes one commit as one batch of records, which the broker refuses for good beyond its
+     * {@code message.max.bytes}: a thousand partitions with a few kilobytes of state each are committed in turns, each
+     * commit within its budget, the next one at once rather than a commit interval later.
+     */
+    @Test
+    void many_partitions_with_large_states_are_committed_in_turns_that_each_fit_in_one_batch() throws Exception {
+        Uuid id = Uuid.randomUuid();
+        TreeMap<StreamKey, List<CommitState.Cut>> days = new TreeMap<>();
+        for (int day = 0; day < 250; day++) {
+            days.put(new StreamKey(JAN_4.day().plusDays(day), "1"), List.of(new CommitState.Cut(100 + day, 100 + day,
+                    true)));
+        }
+        String state = CommitMetadata.INLINE + new CommitState(1, id, null, days, new TreeSet<>()).toText(10);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < 1_000; p++) {
+            TopicPartition partition = new TopicPartition("wide", p);
+            partitions.add(partition);
+            ledgers.take(partition, new OffsetAndMetadata(10, state), id);
+            assertThat(ledgers.hold(partition, records(partition, 10))).isTrue();
+            ledgers.ledger(partition).released(10, 10);
+        }
+
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        int commits = 0;
+        for (ConsumerLedgers.Commit commit = ledgers.due(partitions, false); commit != null;
+                commit = ledgers.due(partitions, false)) {
+            long bytes = commit.offsets().values().stream()
+                    .mapToLong(offset -> offset.metadata().length() + ConsumerLedgers.BYTES_PER_OFFSET).sum();
+            assertThat(bytes).as("commit %d", commits).isLessThanOrEqualTo(ConsumerLedgers.COMMIT_BYTES + 4096
+                    + ConsumerLedgers.BYTES_PER_OFFSET);
+            commit.offsets().forEach((partition, offset) ->
+                    assertThat(committed.put(partition, offset.offset())).as("%s once", partition).isNull());
+            ledgers.sent(commit);
+            ledgers.answered(commit, null);
+            commits++;
+        }
+
+        assertThat(state.length()).as("a state that Kafka keeps inline").isBetween(1_000, 4_096);
+        assertThat(commits).as("turns, with no time passing").isGreaterThan(1);
+        assertThat(committed).hasSize(partitions.size()).allSatisfy((partition, offset) ->
+                assertThat(offset).isEqualTo(11));
     }
 
     private final class Told implements ConsumerWatch {
