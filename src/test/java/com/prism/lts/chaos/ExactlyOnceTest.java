@@ -78,8 +78,7 @@ class ExactlyOnceTest {
         Scenario.Outcome outcome = run(Scenarios.RECREATED, SMALL);
 
         Reconciliation result = outcome.reconciliation();
-        assertThat(result.exactlyOnce()).as(result + "; " + outcome.readInDetectionWindow() + " read in the window")
-                .isTrue();
+        assertThat(result.exactlyOnce()).as(result.toString()).isTrue();
         assertThat(result.archived()).isEqualTo(result.produced());
         AuditOutcome audit = outcome.audit();
         assertThat(audit.complete()).as(audit.toString()).isTrue();

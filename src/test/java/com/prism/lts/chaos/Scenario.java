@@ -55,12 +55,9 @@ public record Scenario(String name, String description, Consumer<Play> script) {
      *                               above the committed offset: how often the exactly-once machinery was exercised
      * @param readAgain              how many times a partition was read again from its committed offset because a
      *                               step of the archive route failed for a poll
-     * @param readInDetectionWindow  records of a topic created again that a replica read before it saw the change,
-     *                               archived under the earlier topic's id too (0 where no topic is created again)
      * @param audit                  what {@code prism-lts audit} says of the archive afterwards
      */
-    public record Outcome(Reconciliation reconciliation, int takeoversWithState, int readAgain,
-            int readInDetectionWindow, AuditOutcome audit) {
+    public record Outcome(Reconciliation reconciliation, int takeoversWithState, int readAgain, AuditOutcome audit) {
     }
 
     /** Runs the scenario on {@code stage}. */
@@ -257,16 +254,10 @@ public record Scenario(String name, String description, Consumer<Play> script) {
             List<ConsumerRecord<byte[], byte[]>> deadLetters = stage.kafka().readAll(settings.get("prism.topics")
                     + ".dlq");
             List<ArchiveContents.Archived> archived = stage.archived(topic).records();
-            Reconciliation reconciliation;
-            int readInDetectionWindow = 0;
-            if (earlier == null) {
-                reconciliation = Reconciliation.of(produced, archived, deadLetters, identity);
-            } else {
-                TopicIncarnations incarnations = TopicIncarnations.of(earlier, new TopicIncarnations.Incarnation(
-                        stage.kafka().topicId(topic), produced), archived, deadLetters, identity);
-                reconciliation = incarnations.reconciliation();
-                readInDetectionWindow = incarnations.readInDetectionWindow();
-            }
+            Reconciliation reconciliation = earlier == null
+                    ? Reconciliation.of(produced, archived, deadLetters, identity)
+                    : TopicIncarnations.of(earlier, new TopicIncarnations.Incarnation(stage.kafka().topicId(topic),
+                            produced), archived, deadLetters, identity);
             int takeovers = 0;
             int readAgain = 0;
             for (Replica replica : replicas) {
@@ -274,8 +265,7 @@ public record Scenario(String name, String description, Consumer<Play> script) {
                 takeovers += (int) TAKEOVER_WITH_STATE.matcher(logs).results().count();
                 readAgain += (int) READ_AGAIN.matcher(logs).results().count();
             }
-            return new Outcome(reconciliation, takeovers, readAgain, readInDetectionWindow,
-                    AuditOutcome.of(topic, settings));
+            return new Outcome(reconciliation, takeovers, readAgain, AuditOutcome.of(topic, settings));
         }
 
         @Override

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +55,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "./sandbox", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts a Kafka broker and an S3 server in one process, runs the archiver on them with the"
-                + " routes in routes/, sends demo traffic, shows the archive filling up, compacts it into an Iceberg"
-                + " table, prints a query on it and keeps running until Ctrl-C."})
+                + " routes in routes/, sends demo traffic, shows the archive filling up, compacts the days before"
+                + " the last into an Iceberg table, prints a query on it and keeps running until Ctrl-C."})
 public final class Sandbox implements Callable<Integer> {
 
     static final int SCHEMA_ID = 1;
@@ -150,7 +152,7 @@ public final class Sandbox implements Callable<Integer> {
         summary(s3, settings, files, out);
         Map<String, String> compaction = compactionSettings(folder);
         withEndpoints.putAll(compaction);
-        compact(kafka, settings, withEndpoints, folder, traffic.topic(), out);
+        compact(kafka, settings, withEndpoints, folder, traffic, out);
 
         if (exitWhenDone) {
             Runtime.getRuntime().removeShutdownHook(stop);
@@ -173,30 +175,34 @@ public final class Sandbox implements Callable<Integer> {
         return settings;
     }
 
-    /** The compactor's settings in the sandbox: its catalog in the folder, and a day closed once archived. */
+    /** The compactor's settings in the sandbox: its catalog in the folder, and a day closed as soon as it ends. */
     private static Map<String, String> compactionSettings(SandboxFolder folder) {
         return Map.of("prism.compact.catalog.uri", "jdbc:sqlite:" + folder.root().resolve("catalog.db"),
                 "prism.compact.closed-after-ms", "1");
     }
 
     /**
-     * Compacts every day archived, once the archiver's committed offsets have passed every record sent (a day is
-     * compacted only then), and prints a query that runs on the table where it lies: DuckDB over its Parquet files.
+     * Compacts the days archived, once the archiver's committed offsets have passed every record sent (a day is
+     * compacted only then), as on the last day of the traffic: the days before it are closed and become the table,
+     * the last one stays as the Avro files the archiver wrote, to be seen; then prints a query that runs on the table
+     * where it lies: DuckDB over its Parquet files.
      */
     private static void compact(EmbeddedKafka kafka, ArchiveSettings archived, Map<String, String> settings,
-            SandboxFolder folder, String topic, PrintWriter out) throws InterruptedException {
+            SandboxFolder folder, Traffic traffic, PrintWriter out) throws InterruptedException {
+        String topic = traffic.topic();
         Map<Integer, Long> end = kafka.endOffsets(topic);
         while (!kafka.committed(archived.groupId(), topic).equals(end)) {
             TimeUnit.MILLISECONDS.sleep(TICK_MS);
         }
         out.println();
-        out.println("Compacting the archived days into an Iceberg table, as prism-lts compact does (here a day is"
-                + " closed as soon as the archiver's committed offsets have passed its files)...");
+        out.println("Compacting the archived days into an Iceberg table, as prism-lts compact would on "
+                + traffic.lastDay() + " (here a day is closed as soon as it has ended and the archiver's committed"
+                + " offsets have passed its files; " + traffic.lastDay() + " stays as Avro files)...");
         out.flush();
         SettingDefaults defaults = new SettingDefaults();
         Compactor.Report report;
         try (Compactor compactor = new Compactor(name -> Optional.ofNullable(settings.get(name))
-                .or(() -> defaults.value(name)), QUIET, Clock.systemUTC())) {
+                .or(() -> defaults.value(name)), QUIET, asOn(traffic.lastDay(), archived.topic(topic).metricDateZone()))) {
             report = compactor.run();
         }
         List<DayOutcome> compacted = report.days().stream().filter(day -> day.kind() == DayOutcome.Kind.COMPACTED)
@@ -225,6 +231,11 @@ public final class Sandbox implements Callable<Integer> {
         out.println("  " + query(table));
         out.println("Athena, Trino and Spark read it through its catalog: docs/compaction.md, \"Queries\".");
         out.flush();
+    }
+
+    /** A clock just past the start of {@code day}, to which every day before it has ended. */
+    private static Clock asOn(LocalDate day, ZoneId zone) {
+        return Clock.fixed(day.atStartOfDay(zone).toInstant().plusMillis(1), zone);
     }
 
     /** Events and users per day, from the table's data files (the sandbox compacts once: every file is current). */
@@ -267,7 +278,7 @@ public final class Sandbox implements Callable<Integer> {
         out.println("then:");
         out.println("  send more: " + jar + " send --count 1000 --partitions " + traffic.partitions());
         out.println("  list:      " + jar + " ls");
-        out.println("  print:     " + jar + " cat --day " + traffic.firstDay());
+        out.println("  print:     " + jar + " cat --day " + traffic.lastDay() + "      (a day not compacted)");
         out.println("  audit:     " + jar + " audit");
         out.println("  restore:   " + jar + " restore --topic " + traffic.topic() + " --from " + traffic.firstDay()
                 + " --to " + traffic.lastDay() + " --to-topic " + traffic.topic() + ".restored --create-topic");
@@ -280,7 +291,7 @@ public final class Sandbox implements Callable<Integer> {
     /** Compaction steps nobody follows: the sandbox prints the outcome. */
     private static final CompactionSteps QUIET = new CompactionSteps() {
         @Override
-        public void reached(Step step, String topic, java.time.LocalDate day) {
+        public void reached(Step step, String topic, LocalDate day) {
         }
 
         @Override
