@@ -148,8 +148,16 @@ class CompactionFaultsTest {
             two.shutdownNow();
         }
 
-        assertThat(outcomes).hasSize(2 * DAYS.length).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
-        assertThat(outcomes.stream().mapToLong(DayOutcome::records).sum()).isEqualTo(EVENTS);
+        // on a machine slow enough, a compactor writing a day longer than half the orphan age leaves it to a next run
+        List<DayOutcome> left = outcomes.stream().filter(day -> day.kind() != DayOutcome.Kind.COMPACTED).toList();
+        assertThat(left).as("left only for taking too long").allMatch(day -> day.kind() == DayOutcome.Kind.LEFT
+                && day.reason().startsWith("writing took longer than half of prism.compact.orphan-age-ms"));
+        if (!left.isEmpty()) {
+            outcomes.addAll(bed.compact().days());
+        }
+        assertThat(outcomes).hasSizeGreaterThanOrEqualTo(2 * DAYS.length);
+        assertThat(outcomes.stream().filter(day -> day.kind() == DayOutcome.Kind.COMPACTED)
+                .mapToLong(DayOutcome::records).sum()).isEqualTo(EVENTS);
         assertExactlyOnce(bed);
         assertAuditedOnce(bed);
         assertThat(bed.smallFiles()).isEmpty();
