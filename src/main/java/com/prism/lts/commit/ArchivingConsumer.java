@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -51,13 +52,13 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ArchivingConsumer.class);
     private static final Duration COMMIT_TIMEOUT = Duration.ofNanos(ConsumerLedgers.COMMIT_TIMEOUT_NANOS);
     /**
-     * How long a poll waits while a commit is in flight: its acknowledgement is delivered at the start of the next
-     * poll, and uploads wait for it.
+     * How long a poll waits while a commit or a request for the topics' ids is in flight: the acknowledgement and the
+     * answer are taken at the start of the next poll, and uploads wait for them.
      */
     private static final Duration WHILE_COMMITTING = Duration.ofMillis(5);
     /**
      * How long a poll waits while fetching is paused for uploads, to resume soon after they are done, or while a file
-     * waits for its topic's id to be checked.
+     * waits for a request for its topic's id to be sent.
      */
     private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
     /** How often a pause that lasts is said again. */
@@ -67,6 +68,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private final ArchivingConsumerFactory shared;
     private final ConsumerLedgers ledgers;
     private final TopicIds topicIds;
+    private TopicCheck topicCheck;
     private final Set<TopicPartition> pausedToRetry = new HashSet<>();
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
@@ -93,7 +95,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         pauseToRetry();
         pauseWhileUploadsPileUp();
         ConsumerRecords<Object, Object> polled = delegate.poll(shortest(timeout,
-                ledgers.commitInFlight() ? WHILE_COMMITTING
+                ledgers.commitInFlight() || topicCheck != null ? WHILE_COMMITTING
                         : pausedForUploads || ledgers.awaitingTopicCheck() ? WHILE_PAUSED : timeout));
         ConsumerRecords<Object, Object> records = polled;
         for (TopicPartition partition : polled.partitions()) {
@@ -132,9 +134,18 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
      * they are uploaded ({@link PartitionLedger#sameTopic}).
      */
     private void checkTopicIds() {
-        if (ledgers.topicCheckDue()) {
-            topicIds.of(topics(ledgers.partitions())).forEach(ledgers::topicId);
+        if (topicCheck != null && topicCheck.answer().isDone()) {
+            ledgers.topicIds(topicCheck.answer().join(), topicCheck.pollsBefore());
+            topicCheck = null;
         }
+        if (topicCheck == null && ledgers.topicCheckDue()) {
+            // asked without waiting: the answer covers what was read before now, and comes by a later poll
+            topicCheck = new TopicCheck(ledgers.pollsBefore(), topicIds.asked(topics(ledgers.partitions())));
+        }
+    }
+
+    /** A request for the topics' ids in flight, and what the ledgers had read when it was sent. */
+    private record TopicCheck(Map<PartitionLedger, Long> pollsBefore, CompletableFuture<Map<String, Uuid>> answer) {
     }
 
     /**

@@ -234,10 +234,18 @@ public final class PartitionLedger {
         return cut.committed().thenCombine(sameTopic(), (committed, sameTopic) -> committed && sameTopic);
     }
 
-    /** The cluster told this ledger's topic id, after every poll it held so far: their records are of this topic. */
-    synchronized void topicChecked() {
-        pollsChecked = polls;
-        Map<Long, CompletableFuture<Boolean>> confirmed = awaitingTopicCheck.headMap(polls, true);
+    /** How many polls this ledger held so far: what a check of the topic's id asked for now covers. */
+    synchronized long polls() {
+        return polls;
+    }
+
+    /**
+     * The cluster told this ledger's topic id, in answer to a request sent after its first {@code pollsBefore} polls:
+     * their records are of this topic.
+     */
+    synchronized void topicChecked(long pollsBefore) {
+        pollsChecked = Math.max(pollsChecked, pollsBefore);
+        Map<Long, CompletableFuture<Boolean>> confirmed = awaitingTopicCheck.headMap(pollsChecked, true);
         confirmed.values().forEach(waiting -> waiting.complete(true));
         confirmed.clear();
     }

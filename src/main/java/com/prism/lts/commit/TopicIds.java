@@ -5,11 +5,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -37,27 +39,48 @@ final class TopicIds implements AutoCloseable {
     }
 
     /** The ids of {@code topics}; a topic whose id the cluster does not tell (now) is left out. */
-    synchronized Map<String, Uuid> of(Collection<String> topics) {
-        Map<String, Uuid> ids = new HashMap<>();
-        if (topics.isEmpty()) {
-            return ids;
-        }
+    Map<String, Uuid> of(Collection<String> topics) {
         try {
-            Map<String, TopicDescription> described = admin().describeTopics(topics).allTopicNames()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            described.forEach((topic, description) -> ids.put(topic, description.topicId()));
+            return asked(topics).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            long now = System.nanoTime();
-            if (warned == null || now - warned >= WARN_EVERY.toNanos()) {
-                warned = now;
-                LOG.warn("Could not read the ids of topics {} ({}): files of partitions taken meanwhile wait for them,"
-                        + " and a topic deleted and created again is not noticed until they can be read", topics,
-                        e.getMessage());
-            }
+            return Map.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return Map.of();
         }
+    }
+
+    /**
+     * The ids of {@code topics}, asked for now and told when the cluster answers, so that the consumer reads on
+     * meanwhile; a topic whose id the cluster does not tell is left out, and a failure is told as no ids.
+     */
+    synchronized CompletableFuture<Map<String, Uuid>> asked(Collection<String> topics) {
+        if (topics.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        CompletableFuture<Map<String, Uuid>> ids = new CompletableFuture<>();
+        admin().describeTopics(topics, new DescribeTopicsOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                .allTopicNames().whenComplete((described, failure) -> {
+                    if (failure != null) {
+                        warn(topics, failure);
+                        ids.complete(Map.of());
+                        return;
+                    }
+                    Map<String, Uuid> told = new HashMap<>();
+                    described.forEach((topic, description) -> told.put(topic, description.topicId()));
+                    ids.complete(told);
+                });
         return ids;
+    }
+
+    private synchronized void warn(Collection<String> topics, Throwable failure) {
+        long now = System.nanoTime();
+        if (warned == null || now - warned >= WARN_EVERY.toNanos()) {
+            warned = now;
+            LOG.warn("Could not read the ids of topics {} ({}): files of partitions taken meanwhile wait for them,"
+                    + " and a topic deleted and created again is not noticed until they can be read", topics,
+                    failure.getMessage());
+        }
     }
 
     private Admin admin() {

@@ -151,7 +151,7 @@ class PartitionLedgerTest {
 
         assertThat(mayUpload).as("committed, but its records may be of a topic created again since").isNotDone();
         assertThat(ledger.awaitingTopicCheck()).isTrue();
-        ledger.topicChecked();
+        ledger.topicChecked(ledger.polls());
         assertThat(mayUpload.join()).isTrue();
         assertThat(ledger.awaitingTopicCheck()).isFalse();
 
@@ -159,6 +159,24 @@ class PartitionLedgerTest {
                 .toCompletableFuture();
         commit(ledger);
         assertThat(readBeforeTheCheck.join()).as("nothing was read since the check").isTrue();
+    }
+
+    @Test
+    void an_answer_to_a_topic_id_request_sent_before_a_files_last_poll_does_not_let_it_be_written() {
+        poll(ledger, 0, 1);
+        long asked = ledger.polls();
+        poll(ledger, 2, 3);
+        ledger.opened(0, null);
+        ledger.released(0, 3);
+        CompletableFuture<Boolean> mayUpload = ledger.mayUpload(ledger.finished(JAN_4, 0, 3, null, false))
+                .toCompletableFuture();
+        commit(ledger);
+
+        ledger.topicChecked(asked);
+        assertThat(mayUpload).as("offsets 2 and 3 were read after the request was sent").isNotDone();
+
+        ledger.topicChecked(ledger.polls());
+        assertThat(mayUpload.join()).isTrue();
     }
 
     @Test
