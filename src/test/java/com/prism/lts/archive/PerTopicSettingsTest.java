@@ -59,13 +59,13 @@ class PerTopicSettingsTest {
         Map<String, List<Produced>> produced = new HashMap<>();
 
         try (RunningArchive archive = RunningArchive.start(settings)) {
-            produced.put(users, send(users, 1, true));
-            produced.put(orders, send(orders, 2, false));
+            produced.put(users, created(users, 1, true));
+            produced.put(orders, created(orders, 2, false));
             await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == 2L * DAYS
                     * PER_DAY && !TESTBED.kafka().readAll(users + ".dlq").isEmpty());
 
             // created after the dead-letter topic of acme-users, which the same pattern matches and which is not read
-            produced.put(late, send(late, 3, false));
+            produced.put(late, created(late, 3, false));
             await().atMost(Duration.ofSeconds(60)).until(() -> archive.metrics().recordsArchived() == 3L * DAYS
                     * PER_DAY);
         }
@@ -87,6 +87,8 @@ class PerTopicSettingsTest {
         String dotted = "env.orders-v2";
         Map<String, String> settings = TESTBED.settings("per-topic-env");
         settings.put("prism.topics", "env-users," + dotted);
+        // before the archiver starts: its consumer asks the broker to create a listed topic that does not exist
+        TESTBED.kafka().createTopic(dotted, 1);
         List<Produced> sent;
         try (RunningArchive archive = RunningArchive.start(settings, Map.of(
                 "PRISM_TOPIC_ENV_ORDERS_V2_FLUSH_SIZE", "30",
@@ -100,9 +102,16 @@ class PerTopicSettingsTest {
                 (Long) event.get("occurred_at")).atZone(NEW_YORK).toLocalDate().toString());
     }
 
-    /** {@code PER_DAY} events on each of {@code DAYS} days to one partition; with a bad record first if asked. */
-    private static List<Produced> send(String topic, long seed, boolean withBadRecord) {
+    /**
+     * A topic of one partition, and {@code PER_DAY} events on each of {@code DAYS} days to it; with a bad record first if
+     * asked.
+     */
+    private static List<Produced> created(String topic, long seed, boolean withBadRecord) {
         TESTBED.kafka().createTopic(topic, 1);
+        return send(topic, seed, withBadRecord);
+    }
+
+    private static List<Produced> send(String topic, long seed, boolean withBadRecord) {
         DemoEvents demo = new DemoEvents(LocalDate.of(2018, 1, 4), DAYS, seed);
         List<Produced> produced = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = TESTBED.kafka().producer()) {

@@ -158,22 +158,6 @@ class ConsumerLedgersTest {
 
     private final class Told implements ConsumerWatch {
         @Override
-        public void polled(int records) {
-        }
-
-        @Override
-        public void owned(PartitionLedger partition) {
-        }
-
-        @Override
-        public void released(PartitionLedger partition) {
-        }
-
-        @Override
-        public void routeFailed(PartitionLedger partition) {
-        }
-
-        @Override
         public void stuck(TopicPartition partition, String why) {
             told.add("stuck " + partition);
         }

@@ -520,27 +520,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
     // ---- ConsumerWatch
 
     @Override
-    public void polled(int records) {
-    }
-
-    @Override
-    public void owned(PartitionLedger partition) {
-    }
-
-    @Override
-    public void released(PartitionLedger partition) {
-    }
-
-    @Override
-    public void routeFailed(PartitionLedger partition) {
-    }
-
-    @Override
     public void stuck(TopicPartition partition, String why) {
         world.trace(name + ": " + partition + " is stuck: " + why);
-    }
-
-    @Override
-    public void movedOn(TopicPartition partition) {
     }
 }

@@ -25,29 +25,6 @@ public final class TestLedgers {
     /** A watch that is told everything and keeps nothing. */
     static ConsumerWatch unwatched() {
         return new ConsumerWatch() {
-            @Override
-            public void polled(int records) {
-            }
-
-            @Override
-            public void owned(PartitionLedger partition) {
-            }
-
-            @Override
-            public void released(PartitionLedger partition) {
-            }
-
-            @Override
-            public void routeFailed(PartitionLedger partition) {
-            }
-
-            @Override
-            public void stuck(TopicPartition partition, String why) {
-            }
-
-            @Override
-            public void movedOn(TopicPartition partition) {
-            }
         };
     }
 

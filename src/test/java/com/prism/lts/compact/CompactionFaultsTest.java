@@ -136,17 +136,7 @@ class CompactionFaultsTest {
     void two_compactors_on_the_same_days_at_once_commit_each_day_once() throws Exception {
         CompactionBed bed = archive.under("two-at-once");
         bed.copyDays(archive, DAYS);
-        CyclicBarrier bothReady = new CyclicBarrier(2);
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        List<DayOutcome> outcomes = new java.util.ArrayList<>();
-        try {
-            Future<Compactor.Report> one = two.submit(() -> bed.compact(meeting(bothReady)));
-            Future<Compactor.Report> other = two.submit(() -> bed.compact(meeting(bothReady)));
-            outcomes.addAll(one.get(120, TimeUnit.SECONDS).days());
-            outcomes.addAll(other.get(120, TimeUnit.SECONDS).days());
-        } finally {
-            two.shutdownNow();
-        }
+        List<DayOutcome> outcomes = twoAtOnce(bed);
 
         // on a machine slow enough, a compactor writing a day longer than half the orphan age leaves it to a next run
         List<DayOutcome> left = outcomes.stream().filter(day -> day.kind() != DayOutcome.Kind.COMPACTED).toList();
@@ -388,17 +378,7 @@ class CompactionFaultsTest {
     void two_compactors_folding_the_same_day_at_once_commit_it_once() throws Exception {
         CompactionBed bed = withLateFiles("folding-two");
         int snapshots = Iterables.size(bed.table().snapshots());
-        CyclicBarrier bothReady = new CyclicBarrier(2);
-        ExecutorService two = Executors.newFixedThreadPool(2);
-        List<DayOutcome> outcomes = new java.util.ArrayList<>();
-        try {
-            Future<Compactor.Report> one = two.submit(() -> bed.compact(meeting(bothReady)));
-            Future<Compactor.Report> other = two.submit(() -> bed.compact(meeting(bothReady)));
-            outcomes.addAll(one.get(120, TimeUnit.SECONDS).days());
-            outcomes.addAll(other.get(120, TimeUnit.SECONDS).days());
-        } finally {
-            two.shutdownNow();
-        }
+        List<DayOutcome> outcomes = twoAtOnce(bed);
 
         assertThat(outcomes).hasSize(2).allMatch(day -> day.kind() == DayOutcome.Kind.COMPACTED);
         assertThat(outcomes.stream().mapToInt(DayOutcome::foldedDataFiles).sum()).isEqualTo(1);
@@ -497,6 +477,22 @@ class CompactionFaultsTest {
                     .allMatch(key -> referenced.contains("s3://" + Testbed.BUCKET + "/" + key));
         });
         assertExactlyOnce(bed, days);
+    }
+
+    /** Two compactors on {@code bed} at once, meeting before their first commit: what each did, day by day. */
+    private static List<DayOutcome> twoAtOnce(CompactionBed bed) throws Exception {
+        CyclicBarrier bothReady = new CyclicBarrier(2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        List<DayOutcome> outcomes = new java.util.ArrayList<>();
+        try {
+            Future<Compactor.Report> one = two.submit(() -> bed.compact(meeting(bothReady)));
+            Future<Compactor.Report> other = two.submit(() -> bed.compact(meeting(bothReady)));
+            outcomes.addAll(one.get(120, TimeUnit.SECONDS).days());
+            outcomes.addAll(other.get(120, TimeUnit.SECONDS).days());
+        } finally {
+            two.shutdownNow();
+        }
+        return outcomes;
     }
 
     private static CompactionSteps meeting(CyclicBarrier barrier) {
