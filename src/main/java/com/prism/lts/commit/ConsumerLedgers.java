@@ -433,16 +433,6 @@ final class ConsumerLedgers {
         }
     }
 
-    /**
-     * {@code topic}'s id is {@code topicId} now: the ledgers started for another incarnation of it (the topic was
-     * deleted and created again under the same name while this consumer read it) are given up, and their partitions
-     * read from their start; those started while the id could not be read are given up and read again from their
-     * committed offsets ({@link #rewinds}); the others' records read so far are known to be of this topic.
-     */
-    void topicId(String topic, Uuid topicId) {
-        topicIds(Map.of(topic, topicId), pollsBefore());
-    }
-
     /** The polls each ledger held so far, taken as a request for the topics' ids is sent ({@link #topicIds}). */
     Map<PartitionLedger, Long> pollsBefore() {
         Map<PartitionLedger, Long> polls = new HashMap<>();
@@ -451,8 +441,11 @@ final class ConsumerLedgers {
     }
 
     /**
-     * The cluster answered {@code ids} to a request sent when the ledgers had held {@code pollsBefore} polls: as
-     * {@link #topicId}, for the ledgers still in use; only the records of those polls are known to be of the topic.
+     * The cluster answered {@code ids} to a request sent when the ledgers had held {@code pollsBefore} polls. Of the
+     * ledgers still in use, those started for another incarnation of a topic (deleted and created again under the same
+     * name while this consumer read it) are given up, and their partitions read from their start; those started while
+     * the id could not be read are given up and read again from their committed offsets ({@link #rewinds}); the others'
+     * records of those polls are known to be of their topic.
      */
     void topicIds(Map<String, Uuid> ids, Map<PartitionLedger, Long> pollsBefore) {
         pollsBefore.forEach((ledger, polls) -> {

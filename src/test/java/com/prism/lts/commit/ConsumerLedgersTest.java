@@ -89,7 +89,7 @@ class ConsumerLedgersTest {
         ledgers.ledger(P0).released(10, 11);
         assertThat(ledgers.due(List.of(P0), true)).as("nothing committed while the id is unknown").isNull();
 
-        ledgers.topicId(P0.topic(), now);
+        ledgers.topicIds(Map.of(P0.topic(), now), ledgers.pollsBefore());
 
         assertThat(ledgers.rewinds()).as("partitions read again").containsExactly(P0);
         assertThat(ledgers.restart(P0, committed, now)).as("the state is of another topic")
@@ -105,7 +105,7 @@ class ConsumerLedgersTest {
         OffsetAndMetadata committed = new OffsetAndMetadata(10, CommitMetadata.INLINE + state.toText(10));
         ledgers.take(P0, committed, null);
 
-        ledgers.topicId(P0.topic(), id);
+        ledgers.topicIds(Map.of(P0.topic(), id), ledgers.pollsBefore());
 
         assertThat(ledgers.restart(P0, committed, id)).isEqualTo(10);
         assertThat(ledgers.ledger(P0).filing(15, JAN_4)).as("in the file the state names")

@@ -211,7 +211,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
         if (ledgers.topicCheckDue()) {
             Uuid id = world.askedTopicId();
             if (id != null) {
-                ledgers.topicId(SimulatedKafka.TOPIC, id);
+                ledgers.topicIds(Map.of(SimulatedKafka.TOPIC, id), ledgers.pollsBefore());
             }
         }
         for (TopicPartition partition : ledgers.rewinds()) {
