@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -433,9 +434,13 @@ final class ConsumerLedgers {
         }
     }
 
-    /** The polls each ledger held so far, taken as a request for the topics' ids is sent ({@link #topicIds}). */
+    /**
+     * The polls each ledger held so far, taken as a request for the topics' ids is sent ({@link #topicIds}), in the
+     * order of the partitions: ledgers hash by identity, and the order in which they are told decides which partition
+     * is read again first, which a seeded simulation must replay alike.
+     */
     Map<PartitionLedger, Long> pollsBefore() {
-        Map<PartitionLedger, Long> polls = new HashMap<>();
+        Map<PartitionLedger, Long> polls = new LinkedHashMap<>();
         ledgers.values().forEach(ledger -> polls.put(ledger, ledger.polls()));
         return polls;
     }
