@@ -83,6 +83,12 @@ final class ConsumerLedgers {
     /** Per partition, the commit state objects written for commits not yet known to be replaced, oldest first. */
     private final Map<TopicPartition, List<String>> stateObjects = new HashMap<>();
     private final Map<TopicPartition, Retry> retries = new HashMap<>();
+    /**
+     * Partitions read again from below their committed offset because their records there changed (a log truncated
+     * by an unclean leader election): until a commit of their own replaces that committed offset, reading them again
+     * for any other reason must start there too, or the new records below it would be committed past unread.
+     */
+    private final Map<TopicPartition, Changed> changed = new HashMap<>();
     /** Where the next commit starts among the partitions, so that none waits behind the others' budget for long. */
     private int nextFirst;
     private long nextCommitNanos;
@@ -113,6 +119,10 @@ final class ConsumerLedgers {
     /** A commit to send: each partition's offset with its metadata, and the ledger snapshot it carries. */
     record Commit(Map<TopicPartition, OffsetAndMetadata> offsets,
             Map<TopicPartition, PartitionLedger.Snapshot> snapshots) {
+    }
+
+    /** {@code partition}'s records changed from offset {@code from} on, below {@code committed}. */
+    private record Changed(long from, OffsetAndMetadata committed) {
     }
 
     /** A partition read again after its route failed: how often in a row, and not before when. */
@@ -216,6 +226,7 @@ final class ConsumerLedgers {
             int inS3 = 0;
             for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : offsets.entrySet()) {
                 commit.snapshots().get(offset.getKey()).ledger().committed(commit.snapshots().get(offset.getKey()));
+                changed.remove(offset.getKey());
                 String object = CommitMetadata.objectOf(offset.getValue().metadata()).orElse(null);
                 replaced(offset.getKey(), object);
                 inS3 += object == null ? 0 : 1;
@@ -384,6 +395,7 @@ final class ConsumerLedgers {
         long readFrom = offset;
         String from = committed == null ? "from its start" : "from offset " + offset;
         boolean otherTopic = state.topicId() != null && topicId != null && !state.topicId().equals(topicId);
+        long changedFrom = changedFrom(partition, committed, rewind);
         if (otherTopic || rewind != null && rewind.kind() == PartitionLedger.Rewind.Kind.RECREATED) {
             if (otherTopic) {
                 LOG.warn("{} was committed at {} for another topic of the same name (id {}, now {}): the topic was"
@@ -394,12 +406,12 @@ final class ConsumerLedgers {
             offset = -1;
             readFrom = FROM_ITS_START;
             from = "from its start (a new topic of the same name)";
-        } else if (rewind != null && rewind.kind() == PartitionLedger.Rewind.Kind.MOVED_BACK
-                && rewind.offset() < Math.max(offset, 0)) {
+        } else if (changedFrom < offset) {
             // the records from there on changed under the committed offset (a truncated log): read them as new
+            changed.put(partition, new Changed(changedFrom, committed));
             state = CommitState.empty(settingsHash, topicId);
             offset = -1;
-            readFrom = rewind.offset();
+            readFrom = changedFrom;
             from = "from offset " + readFrom + " (below its committed offset: its records there changed)";
         } else if (rewind != null && committed == null) {
             readFrom = FROM_ITS_START;
@@ -422,9 +434,29 @@ final class ConsumerLedgers {
         return readFrom;
     }
 
+    /**
+     * The lowest offset from which {@code partition}'s records are known to have changed below {@code committed}:
+     * where Kafka moved the read position back to after a log truncation ({@code rewind}), or where an earlier ledger
+     * of this consumer found them changed, while no commit has replaced {@code committed} since. Long.MAX_VALUE if
+     * neither.
+     */
+    private long changedFrom(TopicPartition partition, OffsetAndMetadata committed, PartitionLedger.Rewind rewind) {
+        long from = Long.MAX_VALUE;
+        Changed before = changed.remove(partition);
+        if (before != null && Objects.equals(before.committed(), committed)) {
+            from = before.from();
+        }
+        if (rewind != null && rewind.kind() == PartitionLedger.Rewind.Kind.MOVED_BACK) {
+            from = Math.min(from, rewind.offset());
+        }
+        return from;
+    }
+
     /** {@code partition} is no longer this consumer's: its cuts not yet committed are abandoned. */
     void giveUp(TopicPartition partition) {
         PartitionLedger ledger = ledgers.remove(partition);
+        // its next owner's consumer validates the committed offset's leader epoch, and finds the truncation itself
+        changed.remove(partition);
         stateObjects.remove(partition);
         if (retries.remove(partition) != null) {
             watch.movedOn(partition);

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +60,43 @@ class ConsumerLedgersTest {
         assertThat(ledgers.hold(P0, records(10, 11, 12))).isTrue();
         assertThat(told).containsExactly("stuck " + P0, "moved on " + P0);
         assertThat(ledgers.waitingToRetry()).isEmpty();
+    }
+
+    /**
+     * Partition 0 was committed at 48, its record 47 read with leader epoch 0. An unclean leader election truncated
+     * its log at 44, and new records (epoch 1) were written from there: Kafka moves the read position back to 44, and
+     * the records 44 to 47 below the committed offset are new. Whatever gives up the ledger reading them (a failed
+     * route step here; a topic id found, a moved position) before a commit of its own, reading again from the
+     * committed offset would commit past them unread: found by the ledger simulation (seed 901703).
+     */
+    @Test
+    void new_records_below_the_committed_offset_of_a_truncated_log_are_read_again_until_a_commit_replaces_it()
+            throws Exception {
+        Uuid id = Uuid.randomUuid();
+        OffsetAndMetadata committed = new OffsetAndMetadata(48, Optional.of(0), "");
+        ledgers.take(P0, committed, id);
+        assertThat(ledgers.hold(P0, records(1, 44, 45))).as("read below the committed offset").isFalse();
+        assertThat(ledgers.restart(P0, committed, id)).as("where the records changed").isEqualTo(44);
+
+        assertThat(ledgers.hold(P0, records(1, 44, 45, 46))).isTrue();
+        ledgers.ledger(P0).failed(44, "a step threw");
+        assertThat(ledgers.restart(P0, committed, id)).as("read again from where the records changed, not from 48")
+                .isEqualTo(44);
+
+        assertThat(ledgers.hold(P0, records(1, 44, 45, 46, 47))).isTrue();
+        ledgers.ledger(P0).released(44, 47);
+        ConsumerLedgers.Commit own = ledgers.due(List.of(P0), true);
+        ledgers.answered(own, null);
+        OffsetAndMetadata replaced = own.offsets().get(P0);
+        assertThat(replaced.offset()).isEqualTo(48);
+        ledgers.ledger(P0).failed(48, "a step threw");
+        assertThat(ledgers.restart(P0, replaced, id)).as("its own commit names the new records").isEqualTo(48);
+    }
+
+    private static List<ConsumerRecord<Object, Object>> records(int leaderEpoch, long... offsets) {
+        return LongStream.of(offsets).mapToObj(offset -> new ConsumerRecord<Object, Object>(P0.topic(),
+                P0.partition(), offset, 0L, TimestampType.CREATE_TIME, 0, 0, null, null, new RecordHeaders(),
+                Optional.of(leaderEpoch))).toList();
     }
 
     private static List<ConsumerRecord<Object, Object>> records(long... offsets) {
