@@ -166,8 +166,13 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
                 Thread.currentThread().interrupt();
                 throw new InterruptException(e);
             }
+            OffsetAndMetadata at = committed.get(partition);
             if (from == ConsumerLedgers.FROM_ITS_START) {
                 delegate.seekToBeginning(List.of(partition));
+            } else if (at != null && from == at.offset()) {
+                // with its leader epoch, as for a partition's new owner, the consumer checks the committed offset
+                // against the log first, and moves back to where a log truncated since has other records
+                delegate.seek(partition, new OffsetAndMetadata(from, at.leaderEpoch(), ""));
             } else {
                 delegate.seek(partition, from);
             }

@@ -221,9 +221,13 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
+            OffsetAndMetadata committed = kafka.committed.get(partition);
             world.trace(name + " reads " + partition + " again from " + (from == ConsumerLedgers.FROM_ITS_START
                     ? "its start" : from) + world.describeCommitted(partition));
-            positions.put(partition, from);
+            // ArchivingConsumer seeks to a committed offset with its leader epoch, which Kafka checks against the log
+            positions.put(partition, from == ConsumerLedgers.FROM_ITS_START ? -1 : committed != null
+                    && from == committed.offset() ? kafka.log(partition.partition()).validated(from,
+                            committed.leaderEpoch()) : from);
         }
         if (waitingUploads() >= world.maxWaitingUploads) {
             return;
