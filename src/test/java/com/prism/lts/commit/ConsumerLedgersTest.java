@@ -93,6 +93,41 @@ class ConsumerLedgersTest {
         assertThat(ledgers.restart(P0, replaced, id)).as("its own commit names the new records").isEqualTo(48);
     }
 
+    /**
+     * A finished file waits for its commit and for a check of its topic's id asked after its last record was read: the
+     * check is asked beside the commit that carries its cut, not again and again in between (each is a request to a
+     * broker), and 50 ms after the last when no commit is sent.
+     */
+    @Test
+    void while_a_file_waits_for_the_topic_id_check_it_is_asked_beside_each_commit() throws Exception {
+        Uuid id = Uuid.randomUuid();
+        ledgers.take(P0, new OffsetAndMetadata(10), id);
+        assertThat(ledgers.topicCheckDue()).as("about once a second in any case").isTrue();
+        nanos.addAndGet(1_000_000L);
+        assertThat(ledgers.hold(P0, records(10, 11))).isTrue();
+        PartitionLedger ledger = ledgers.ledger(P0);
+        ledger.opened(10, null);
+        ledger.released(10, 11);
+        PartitionLedger.Cut cut = ledger.finished(JAN_4, 10, 11, null, false);
+        var mayUpload = ledger.mayUpload(cut).toCompletableFuture();
+        assertThat(ledgers.awaitingTopicCheck()).isTrue();
+        assertThat(ledgers.topicCheckDue()).as("no commit sent since the last check").isFalse();
+
+        ConsumerLedgers.Commit commit = ledgers.due(List.of(P0), false);
+        ledgers.sent(commit);
+        assertThat(ledgers.topicCheckDue()).as("beside the commit carrying the cut").isTrue();
+        Map<PartitionLedger, Long> pollsBefore = ledgers.pollsBefore();
+        nanos.addAndGet(10_000_000L);
+        assertThat(ledgers.topicCheckDue()).as("not again before another commit or 50 ms").isFalse();
+
+        ledgers.answered(commit, null);
+        assertThat(mayUpload).as("committed, its topic not checked yet").isNotDone();
+        ledgers.topicIds(Map.of(P0.topic(), id), pollsBefore);
+        assertThat(mayUpload).isCompletedWithValue(true);
+        nanos.addAndGet(50_000_000L);
+        assertThat(ledgers.topicCheckDue()).as("nothing waits: once a second").isFalse();
+    }
+
     private static List<ConsumerRecord<Object, Object>> records(int leaderEpoch, long... offsets) {
         return LongStream.of(offsets).mapToObj(offset -> new ConsumerRecord<Object, Object>(P0.topic(),
                 P0.partition(), offset, 0L, TimestampType.CREATE_TIME, 0, 0, null, null, new RecordHeaders(),
