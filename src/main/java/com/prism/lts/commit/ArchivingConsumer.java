@@ -1,6 +1,7 @@
 package com.prism.lts.commit;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,6 +62,12 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
      * waits for a request for its topic's id to be sent.
      */
     private static final Duration WHILE_PAUSED = Duration.ofMillis(50);
+    /**
+     * How many requests for the topics' ids may be in flight at once. One goes beside each commit while files wait for
+     * it, and an answer is taken only at the start of a poll: the one sent with the last commit may not be taken yet
+     * when the next commit goes, and a file would then wait for a request sent a poll later than its commit.
+     */
+    private static final int TOPIC_CHECKS_IN_FLIGHT = 4;
     /** How often a pause that lasts is said again. */
     private static final long WARN_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
 
@@ -68,7 +75,8 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
     private final ArchivingConsumerFactory shared;
     private final ConsumerLedgers ledgers;
     private final TopicIds topicIds;
-    private TopicCheck topicCheck;
+    /** Requests for the topics' ids in flight, oldest first. */
+    private final ArrayDeque<TopicCheck> topicChecks = new ArrayDeque<>();
     private final Set<TopicPartition> pausedToRetry = new HashSet<>();
     private final Set<TopicPartition> pausedByCamel = new HashSet<>();
     private final Map<TopicPartition, Cursor> cursors = new HashMap<>();
@@ -95,7 +103,7 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         pauseToRetry();
         pauseWhileUploadsPileUp();
         ConsumerRecords<Object, Object> polled = delegate.poll(shortest(timeout,
-                ledgers.commitInFlight() || topicCheck != null ? WHILE_COMMITTING
+                ledgers.commitInFlight() || !topicChecks.isEmpty() ? WHILE_COMMITTING
                         : pausedForUploads || ledgers.awaitingTopicCheck() ? WHILE_PAUSED : timeout));
         ConsumerRecords<Object, Object> records = polled;
         for (TopicPartition partition : polled.partitions()) {
@@ -134,13 +142,14 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
      * they are uploaded ({@link PartitionLedger#sameTopic}).
      */
     private void checkTopicIds() {
-        if (topicCheck != null && topicCheck.answer().isDone()) {
-            ledgers.topicIds(topicCheck.answer().join(), topicCheck.pollsBefore());
-            topicCheck = null;
+        // in the order they were asked: an earlier answer never comes after a later one
+        while (!topicChecks.isEmpty() && topicChecks.peekFirst().answer().isDone()) {
+            TopicCheck answered = topicChecks.pollFirst();
+            ledgers.topicIds(answered.answer().join(), answered.pollsBefore());
         }
-        if (topicCheck == null && ledgers.topicCheckDue()) {
+        if (topicChecks.size() < TOPIC_CHECKS_IN_FLIGHT && ledgers.topicCheckDue()) {
             // asked without waiting: the answer covers what was read before now, and comes by a later poll
-            topicCheck = new TopicCheck(ledgers.pollsBefore(), topicIds.asked(topics(ledgers.partitions())));
+            topicChecks.addLast(new TopicCheck(ledgers.pollsBefore(), topicIds.asked(topics(ledgers.partitions()))));
         }
     }
 
