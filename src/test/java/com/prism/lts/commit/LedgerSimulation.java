@@ -455,10 +455,14 @@ final class LedgerSimulation {
                 trace(replica.name + "'s commit of " + partition + " names the topic's old id " + named);
                 return;
             }
-            // a file not known to be in S3 holds its first offset back, but for records retention took first
-            long logStart = kafka.log(partition.partition()).start;
+            // a file not known to be in S3 holds the first of its records the log still has back: those below it
+            // Kafka let go of (retention, or a truncated log with no record of the file's day and schema there now)
+            SimulatedKafka.Log log = kafka.log(partition.partition());
             stateOf(offset).cuts().forEach((stream, cuts) -> cuts.stream()
-                    .filter(cut -> !cut.done() && cut.first() < offset.offset() && cut.first() >= logStart).findFirst()
+                    .filter(cut -> !cut.done() && cut.first() < offset.offset() && log.records
+                            .subMap(cut.first(), true, offset.offset(), false).values().stream()
+                            .anyMatch(record -> !record.bad() && record.day().equals(stream.day())
+                                    && record.schemaId().equals(stream.schemaId()))).findFirst()
                     .ifPresent(cut -> violations.add(replica.name + " committed " + partition + " at "
                             + offset.offset() + " with a file of " + stream + " not known to be in S3 that begins"
                             + " below it: " + cut)));
