@@ -168,14 +168,14 @@ final class ArchivingConsumer implements Consumer<Object, Object> {
         Map<TopicPartition, OffsetAndMetadata> committed = readCommitted(partitions);
         Map<String, Uuid> ids = topicIds.of(topics(partitions));
         for (TopicPartition partition : partitions) {
+            OffsetAndMetadata at = committed.get(partition);
             long from;
             try {
-                from = ledgers.restart(partition, committed.get(partition), ids.get(partition.topic()));
+                from = ledgers.restart(partition, at, ids.get(partition.topic()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptException(e);
             }
-            OffsetAndMetadata at = committed.get(partition);
             if (from == ConsumerLedgers.FROM_ITS_START) {
                 delegate.seekToBeginning(List.of(partition));
             } else if (at != null && from == at.offset()) {

@@ -152,9 +152,19 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             world.trace(name + " takes " + partition + " at " + (committed == null ? "its start" : committed.offset())
                     + world.describeCommitted(partition)
                     + (from == ConsumerLedgers.FROM_ITS_START && committed != null ? ", reading it from its start" : ""));
-            positions.put(partition, from == ConsumerLedgers.FROM_ITS_START || committed == null ? -1
-                    : kafka.log(partition.partition()).validated(committed.offset(), committed.leaderEpoch()));
+            seek(partition, from, committed);
         }
+    }
+
+    /**
+     * Where the consumer reads {@code partition} from after being told to read it from {@code from}: a committed
+     * offset is sought with its leader epoch (by Kafka for a partition taken, by ArchivingConsumer for one read again),
+     * which Kafka checks against the log (KIP-320).
+     */
+    private void seek(TopicPartition partition, long from, OffsetAndMetadata committed) {
+        positions.put(partition, from == ConsumerLedgers.FROM_ITS_START ? -1 : committed != null
+                && from == committed.offset() ? kafka.log(partition.partition()).validated(from,
+                        committed.leaderEpoch()) : from);
     }
 
     /** The consumer finds out it is no longer a member: its partitions are lost, and it joins again. */
@@ -224,10 +234,7 @@ final class SimulatedReplica implements OpenBatches, ConsumerWatch {
             OffsetAndMetadata committed = kafka.committed.get(partition);
             world.trace(name + " reads " + partition + " again from " + (from == ConsumerLedgers.FROM_ITS_START
                     ? "its start" : from) + world.describeCommitted(partition));
-            // ArchivingConsumer seeks to a committed offset with its leader epoch, which Kafka checks against the log
-            positions.put(partition, from == ConsumerLedgers.FROM_ITS_START ? -1 : committed != null
-                    && from == committed.offset() ? kafka.log(partition.partition()).validated(from,
-                            committed.leaderEpoch()) : from);
+            seek(partition, from, committed);
         }
         if (waitingUploads() >= world.maxWaitingUploads) {
             return;
